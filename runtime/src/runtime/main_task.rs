@@ -1,0 +1,53 @@
+//! The main future: the one `block_on` runs, kept apart from the tasks.
+//!
+//! Tasks must be `'static` because the loop owns them. The main future
+//! need not be: it lives on `block_on`'s stack and may borrow locals. So
+//! it has no slot in the task table. It does have a waker like any task,
+//! with the reserved id [`Id::MAIN`], so waking it puts it in the same run
+//! queue and phase 1 of the tick polls it in turn with everyone else.
+//!
+//! Chapter: docs/src/04-the-tick.md
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Waker};
+
+use crate::coop;
+use crate::task::waker::{Shared, TaskWaker};
+use crate::task::Id;
+
+/// `block_on`'s future, its waker, and whether it is done.
+pub(crate) struct MainTask<'a> {
+    future: Pin<&'a mut dyn Future<Output = ()>>,
+    waker: Waker,
+    waker_state: Arc<TaskWaker>,
+    finished: bool,
+}
+
+impl<'a> MainTask<'a> {
+    /// Wraps the future and wakes it, so the first tick polls it.
+    pub(crate) fn new(future: Pin<&'a mut dyn Future<Output = ()>>, shared: &Arc<Shared>) -> Self {
+        let waker_state = Arc::new(TaskWaker::new(Id::MAIN, shared.clone()));
+        let waker = Waker::from(waker_state.clone());
+        waker.wake_by_ref();
+        MainTask { future, waker, waker_state, finished: false }
+    }
+
+    /// Polls the main future once. A panic here is not caught: it is the
+    /// program's own panic and leaves `block_on`, as in tokio.
+    pub(crate) fn poll(&mut self) {
+        if self.finished {
+            return;
+        }
+        self.waker_state.clear_scheduled();
+        coop::reset();
+        let mut cx = Context::from_waker(&self.waker);
+        self.finished = self.future.as_mut().poll(&mut cx).is_ready();
+    }
+
+    /// True once the main future has returned.
+    pub(crate) fn is_finished(&self) -> bool {
+        self.finished
+    }
+}

@@ -1,0 +1,114 @@
+//! `Sleep`: a future that is ready once its deadline has passed.
+//!
+//! The first poll arms a timer in the loop's queue with the task's waker;
+//! later polls only refresh the waker if it changed. The loop wakes the
+//! task when the deadline passes (phase 2), and the next poll sees the
+//! clock past the deadline and returns `Ready`. Dropping a `Sleep` before
+//! then disarms the timer, so a cancelled sleep costs nothing later.
+//!
+//! Chapter: docs/src/05-timers.md
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{ready, Context, Poll};
+use std::time::Duration;
+
+use super::timers::TimerKey;
+use super::Instant;
+use crate::context::{try_with_core, with_core};
+use crate::coop;
+
+/// Waits until `duration` has passed: `await asyncio.sleep(seconds)`.
+///
+/// The deadline is fixed when `sleep` is called, not when first awaited.
+///
+/// ```
+/// use std::time::Duration;
+///
+/// aioli::run(async {
+///     let start = aioli::time::Instant::now();
+///     aioli::time::sleep(Duration::from_millis(20)).await;
+///     assert!(start.elapsed() >= Duration::from_millis(20));
+/// });
+/// ```
+///
+/// # Panics
+///
+/// When polled outside an aioli loop.
+pub fn sleep(duration: Duration) -> Sleep {
+    sleep_until(Instant::now().far_add(duration))
+}
+
+/// Waits until `deadline`: ready at once if it has already passed.
+pub fn sleep_until(deadline: Instant) -> Sleep {
+    Sleep { deadline, timer: None }
+}
+
+/// The future returned by [`sleep`] and [`sleep_until`].
+#[derive(Debug)]
+#[must_use = "futures do nothing unless you .await them"]
+pub struct Sleep {
+    /// When the sleep ends.
+    deadline: Instant,
+    /// The armed timer, after the first `Pending` poll.
+    timer: Option<TimerKey>,
+}
+
+impl Sleep {
+    /// When this sleep ends.
+    pub fn deadline(&self) -> Instant {
+        self.deadline
+    }
+
+    /// Whether the deadline has passed by the current loop's clock.
+    pub fn is_elapsed(&self) -> bool {
+        Instant::now() >= self.deadline
+    }
+
+    /// Moves the deadline, disarming the old timer; the next poll arms a
+    /// new one. `Interval` uses this to re-arm itself each period.
+    pub fn reset(&mut self, deadline: Instant) {
+        self.disarm();
+        self.deadline = deadline;
+    }
+
+    fn disarm(&mut self) {
+        if let Some(key) = self.timer.take() {
+            try_with_core(|core| core.timers.borrow_mut().remove(key));
+        }
+    }
+}
+
+impl Future for Sleep {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        // Even a due sleep spends budget, so `loop { sleep(ZERO).await }`
+        // still yields to the loop now and then (see coop.rs).
+        ready!(coop::poll_proceed(cx));
+        let this = &mut *self;
+        with_core(|core| {
+            if core.clock.now() >= this.deadline {
+                if let Some(key) = this.timer.take() {
+                    core.timers.borrow_mut().remove(key);
+                }
+                return Poll::Ready(());
+            }
+            let mut timers = core.timers.borrow_mut();
+            let still_armed = match this.timer {
+                Some(key) => timers.update_waker(key, cx.waker()),
+                None => false,
+            };
+            if !still_armed {
+                this.timer = Some(timers.insert(this.deadline, cx.waker().clone()));
+            }
+            Poll::Pending
+        })
+    }
+}
+
+impl Drop for Sleep {
+    fn drop(&mut self) {
+        self.disarm();
+    }
+}
