@@ -36,10 +36,7 @@ pub(crate) fn with_core<R>(f: impl FnOnce(&Core) -> R) -> R {
 /// Destructors use this (a `Sleep` dropped after its loop ended has no
 /// timer left to remove), so it must also survive thread-local teardown.
 pub(crate) fn try_with_core<R>(f: impl FnOnce(&Core) -> R) -> Option<R> {
-    CURRENT
-        .try_with(|current| current.borrow().as_ref().map(|core| f(core)))
-        .ok()
-        .flatten()
+    CURRENT.try_with(|current| current.borrow().as_ref().map(|core| f(core))).ok().flatten()
 }
 
 /// Makes `core` the current loop until the guard is dropped.

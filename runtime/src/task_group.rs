@@ -57,10 +57,9 @@ impl<E: fmt::Display> fmt::Display for TaskGroupError<E> {
             TaskGroupError::Panicked { task, message } => {
                 write!(f, "{task} in the task group panicked: {message} (its siblings were cancelled)")
             }
-            TaskGroupError::Cancelled { task } => write!(
-                f,
-                "{task} in the task group was aborted from outside the group (its siblings were cancelled)"
-            ),
+            TaskGroupError::Cancelled { task } => {
+                write!(f, "{task} in the task group was aborted from outside the group (its siblings were cancelled)")
+            }
         }
     }
 }

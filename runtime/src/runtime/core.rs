@@ -100,14 +100,7 @@ impl Core {
 
         tasks.insert(
             id,
-            NewTask {
-                future: wrapped,
-                waker: waker.clone(),
-                waker_state,
-                completion: join.clone(),
-                name,
-                spawned_at,
-            },
+            NewTask { future: wrapped, waker: waker.clone(), waker_state, completion: join.clone(), name, spawned_at },
         );
         drop(tasks);
         // A new task is ready at once: asyncio also schedules a task's first

@@ -167,3 +167,6 @@ impl Builder {
         Ok(Runtime { core: Rc::new(Core::new(&self)?) })
     }
 }
+
+#[cfg(test)]
+mod tests;

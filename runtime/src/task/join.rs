@@ -45,10 +45,9 @@ pub enum JoinError {
 impl fmt::Display for JoinError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            JoinError::Cancelled => write!(
-                f,
-                "task was cancelled (JoinHandle::abort was called, or the loop ended before it finished)"
-            ),
+            JoinError::Cancelled => {
+                write!(f, "task was cancelled (JoinHandle::abort was called, or the loop ended before it finished)")
+            }
             JoinError::Panicked(message) => write!(f, "task panicked: {message}"),
         }
     }
@@ -237,9 +236,6 @@ impl<T> Future for JoinHandle<T> {
 
 impl<T> fmt::Debug for JoinHandle<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("JoinHandle")
-            .field("id", &self.id)
-            .field("finished", &self.is_finished())
-            .finish()
+        f.debug_struct("JoinHandle").field("id", &self.id).field("finished", &self.is_finished()).finish()
     }
 }

@@ -25,8 +25,8 @@ use std::panic::Location;
 
 use crate::context::with_core;
 
-pub use join::{JoinError, JoinHandle};
 pub(crate) use join::{Completion, JoinShared};
+pub use join::{JoinError, JoinHandle};
 pub use yield_now::{yield_now, YieldNow};
 
 /// A task's identity: its slot in the task table plus a generation.

@@ -112,11 +112,7 @@ impl TaskTable {
         let future = slot.future.take()?;
         slot.waker_state.clear_scheduled();
         slot.polls += 1;
-        Some(TakenTask {
-            future,
-            waker: slot.waker.clone(),
-            completion: slot.completion.clone(),
-        })
+        Some(TakenTask { future, waker: slot.waker.clone(), completion: slot.completion.clone() })
     }
 
     /// Puts the future back after a poll that returned `Pending`.
