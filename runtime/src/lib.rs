@@ -30,6 +30,7 @@
 mod combine;
 mod context;
 mod coop;
+mod debug;
 pub mod runtime;
 pub mod stream;
 pub mod task;

@@ -21,9 +21,11 @@ use crossbeam_channel::Receiver;
 
 use super::Builder;
 use crate::coop;
+use crate::debug::timeline::MAIN_TRACK;
+use crate::debug::{trace_event, Activity, Diagnostics};
 use crate::task::table::{NewTask, TaskFuture, TaskTable};
 use crate::task::waker::{Shared, TaskWaker};
-use crate::task::{Id, JoinError, JoinHandle, JoinShared};
+use crate::task::{Completion, Id, JoinError, JoinHandle, JoinShared};
 use crate::time::clock::Clock;
 use crate::time::timers::TimerQueue;
 
@@ -52,6 +54,8 @@ pub(crate) struct Core {
     pub(crate) tick: Cell<u64>,
     /// At most this many tasks are polled in phase 1 of one tick.
     pub(crate) tick_batch: usize,
+    /// Trace, hang detectors, timeline: the debug aids (all off = no cost).
+    pub(crate) diag: Diagnostics,
 }
 
 impl Core {
@@ -59,16 +63,20 @@ impl Core {
         let poller = mio::Poll::new()?;
         let io_waker = mio::Waker::new(poller.registry(), WAKER_TOKEN)?;
         let (sender, receiver) = crossbeam_channel::unbounded();
+        let debug = settings.debug.clone();
+        let reports_wakes = debug.trace || debug.timeline_file.is_some();
+        let shared = Shared::new(sender, io_waker, settings.cross_thread_wakeups, reports_wakes);
         Ok(Core {
             tasks: RefCell::new(TaskTable::default()),
             run_queue: receiver,
-            shared: Arc::new(Shared::new(sender, io_waker)),
+            shared: Arc::new(shared),
             timers: RefCell::new(TimerQueue::default()),
             clock: Clock::new(settings.paused_clock),
             poller: RefCell::new(poller),
             events: RefCell::new(mio::Events::with_capacity(settings.events_capacity)),
             tick: Cell::new(0),
             tick_batch: settings.tick_batch,
+            diag: Diagnostics::new(debug),
         })
     }
 
@@ -100,9 +108,18 @@ impl Core {
 
         tasks.insert(
             id,
-            NewTask { future: wrapped, waker: waker.clone(), waker_state, completion: join.clone(), name, spawned_at },
+            NewTask {
+                future: wrapped,
+                waker: waker.clone(),
+                waker_state,
+                completion: join.clone(),
+                name,
+                spawned_at,
+                future_type: std::any::type_name::<F>(),
+            },
         );
         drop(tasks);
+        self.on_spawn(id);
         // A new task is ready at once: asyncio also schedules a task's first
         // step as soon as create_task returns.
         waker.wake();
@@ -114,39 +131,56 @@ impl Core {
     /// Ids come from the run queue, which may hold stale ones (a waker that
     /// outlived its task): those find no slot and are skipped.
     pub(crate) fn poll_task(&self, id: Id) {
-        let taken = self.tasks.borrow_mut().take_for_poll(id);
+        let started = self.diag.times_polls().then(std::time::Instant::now);
+        let poll_time = started.map(|_| self.clock.now());
+        let taken = self.tasks.borrow_mut().take_for_poll(id, self.tick.get(), poll_time);
         let Some(mut task) = taken else { return };
 
         // Cancellation happens here, between two polls, never inside one.
         if task.completion.abort_requested() {
-            self.tasks.borrow_mut().remove(id);
-            drop_quietly(task.future);
-            task.completion.finish_with_error(JoinError::Cancelled);
+            self.cancel_task(id, task.future, task.completion, "abort() was called");
             return;
         }
 
+        trace_event!(self, "poll {}", self.task_label(id));
         let mut cx = Context::from_waker(&task.waker);
         coop::reset();
+        self.diag.activity.set(Activity::Polling(id));
         // A panic unwinds out of `poll` to here. AssertUnwindSafe is sound
         // because a panicked task is never polled again: whatever state it
         // broke is dropped right below.
         let outcome = catch_unwind(AssertUnwindSafe(|| task.future.as_mut().poll(&mut cx)));
+        self.diag.activity.set(Activity::Idle);
+        drop(task.waker); // so the lost-waker check counts only clones kept by futures
+        if let Some(started) = started {
+            self.after_timed_poll(id, started);
+        }
+
         match outcome {
-            Ok(Poll::Pending) => self.tasks.borrow_mut().put_back(id, task.future),
+            Ok(Poll::Pending) => {
+                trace_event!(self, "  {} -> Pending", self.task_label(id));
+                let mut tasks = self.tasks.borrow_mut();
+                if let Some(slot) = tasks.put_back(id, task.future) {
+                    self.check_pending_task(id, slot);
+                }
+            }
             Ok(Poll::Ready(())) => {
                 // The wrapper already stored the output for the JoinHandle.
+                trace_event!(self, "  {} -> Ready (finished)", self.task_label(id));
                 self.tasks.borrow_mut().remove(id);
             }
             Err(payload) => {
+                let message = panic_message(&*payload);
+                trace_event!(self, "  {} -> panicked: {message}", self.task_label(id));
+                let label = self.task_label(id);
                 let slot = self.tasks.borrow_mut().remove(id);
                 drop_quietly(task.future);
-                let message = panic_message(&*payload);
                 // The panic hook already printed where it happened; this
                 // line says which task it was, and that the loop goes on.
                 if let Some(slot) = slot {
                     eprintln!(
-                        "aioli: {id}{} (spawned at {}) panicked; the loop goes on and its JoinHandle gets JoinError::Panicked",
-                        slot.name.as_deref().map(|name| format!(" '{name}'")).unwrap_or_default(),
+                        "aioli: {label} (spawned at {}) panicked; the loop goes on and its JoinHandle gets \
+                         JoinError::Panicked",
                         slot.spawned_at,
                     );
                 }
@@ -155,19 +189,98 @@ impl Core {
         }
     }
 
+    /// Ends a task without output: drops its future (running the
+    /// destructors of everything it held) and resolves its handle to
+    /// `JoinError::Cancelled`.
+    fn cancel_task(&self, id: Id, future: TaskFuture, completion: Rc<dyn Completion>, why: &str) {
+        let future_type = self.tasks.borrow().get(id).map(|slot| slot.future_type).unwrap_or("?");
+        trace_event!(self, "cancel {} ({why}): dropping its future {future_type}", self.task_label(id));
+        self.tasks.borrow_mut().remove(id);
+        let before = self.diag.activity.replace(Activity::Cancelling(id));
+        drop_quietly(future);
+        completion.finish_with_error(JoinError::Cancelled);
+        self.diag.activity.set(before);
+    }
+
     /// Cancels and drops every task left: the end of `asyncio.run`.
     pub(crate) fn cancel_all_tasks(&self) {
+        self.diag.activity.set(Activity::ShuttingDown);
         loop {
-            // Remove first, drop after: a destructor may touch the table.
-            let slot = self.tasks.borrow_mut().pop_any();
-            let Some(mut slot) = slot else { break };
-            if let Some(future) = slot.take_future() {
-                drop_quietly(future);
+            let next = self.tasks.borrow().iter().next().map(|(id, _)| id);
+            let Some(id) = next else { break };
+            // Take the future out first and drop it after: a destructor
+            // may touch the table (spawn, abort, look up a name).
+            let taken = self.tasks.borrow_mut().take_for_poll(id, self.tick.get(), None);
+            match taken {
+                Some(task) => self.cancel_task(id, task.future, task.completion, "the main future returned"),
+                None => {
+                    self.tasks.borrow_mut().remove(id);
+                }
             }
-            slot.completion.finish_with_error(JoinError::Cancelled);
         }
         // Ids of the tasks just removed may still sit in the run queue.
         while self.run_queue.try_recv().is_ok() {}
+        self.diag.activity.set(Activity::Idle);
+    }
+
+    /// At the end of `block_on`, in debug or trace mode: list the tasks
+    /// about to be cancelled. A task nobody awaited is often a leak.
+    pub(crate) fn report_at_exit(&self) {
+        let left = self.tasks.borrow().len();
+        if left == 0 || !self.diag.settings.dump_at_exit {
+            return;
+        }
+        let dump = self.dump();
+        self.diag.warn(format_args!(
+            "the main future returned with {left} task(s) still alive; they are cancelled now. \
+             Await or abort tasks you spawn if this is not what you meant.\n{dump}"
+        ));
+    }
+
+    /// Writes the timeline file, if one was asked for.
+    pub(crate) fn write_timeline(&self) {
+        let (Some(timeline), Some(path)) = (&self.diag.timeline, &self.diag.settings.timeline_file) else {
+            return;
+        };
+        let timeline = timeline.borrow();
+        match timeline.write_to(path) {
+            Ok(()) => eprintln!(
+                "aioli: wrote a timeline of {} events to {}; open it at https://ui.perfetto.dev or chrome://tracing",
+                timeline.len(),
+                path.display()
+            ),
+            Err(error) => eprintln!("aioli: could not write the timeline to {}: {error}", path.display()),
+        }
+    }
+
+    /// The task being polled right now, if any (not the main future).
+    pub(crate) fn running_task(&self) -> Option<Id> {
+        match self.diag.activity.get() {
+            Activity::Polling(id) if id != Id::MAIN => Some(id),
+            _ => None,
+        }
+    }
+
+    /// Trace and timeline bookkeeping for a new task.
+    fn on_spawn(&self, id: Id) {
+        if self.diag.tracer.is_some() {
+            let site = self.tasks.borrow().get(id).map(|slot| slot.spawned_at.to_string()).unwrap_or_default();
+            trace_event!(self, "spawn {} at {site}", self.task_label(id));
+        }
+        if let Some(timeline) = &self.diag.timeline {
+            let label = self.task_label(id);
+            timeline.borrow_mut().name_track(id.number(), label);
+        }
+    }
+
+    /// After a timed poll: the slow-poll warning and the timeline slice.
+    pub(crate) fn after_timed_poll(&self, id: Id, started: std::time::Instant) {
+        let spent = started.elapsed();
+        self.check_poll_duration(id, spent);
+        if let Some(timeline) = &self.diag.timeline {
+            let track = if id == Id::MAIN { MAIN_TRACK } else { id.number() };
+            timeline.borrow_mut().slice(track, format!("poll {}", self.task_label(id)), "poll", started, spent);
+        }
     }
 }
 

@@ -26,6 +26,8 @@ use std::time::Duration;
 
 use super::core::{Core, WAKER_TOKEN};
 use super::main_task::MainTask;
+use crate::debug::timeline::LOOP_TRACK;
+use crate::debug::{trace_event, Activity};
 use crate::task::Id;
 
 impl Core {
@@ -52,7 +54,7 @@ impl Core {
         for _ in 0..self.tick_batch {
             let Ok(id) = self.run_queue.try_recv() else { break };
             if id == Id::MAIN {
-                main.poll();
+                main.poll(self);
             } else {
                 self.poll_task(id);
             }
@@ -62,6 +64,7 @@ impl Core {
     /// Phase 2. Wakes every timer whose deadline is not after "now".
     fn fire_due_timers(&self) {
         let now = self.clock.now();
+        self.diag.activity.set(Activity::FiringTimers);
         loop {
             // One at a time, with the borrow released before `wake`: a
             // waker is user code as far as this loop knows.
@@ -71,6 +74,7 @@ impl Core {
                 None => break,
             }
         }
+        self.diag.activity.set(Activity::Idle);
     }
 
     /// Phase 3. Blocks in `mio::Poll::poll` for as long as nothing can run.
@@ -89,6 +93,7 @@ impl Core {
             }
         }
 
+        let blocked_at = self.diag.times_polls().then(std::time::Instant::now);
         let mut events = self.events.borrow_mut();
         let polled = self.poller.borrow_mut().poll(&mut events, timeout);
         self.shared.end_park();
@@ -98,14 +103,20 @@ impl Core {
             Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
             Err(error) => panic!("the OS poller failed, the loop cannot go on: {error}"),
         }
+        if let Some(blocked_at) = blocked_at {
+            self.record_wait(blocked_at, timeout, &events);
+        }
 
         // A paused clock moves only here, when nothing at all is ready:
         // it jumps to the next deadline instead of sleeping until it.
         if self.clock.is_paused() && events.is_empty() && self.run_queue.is_empty() {
             if let Some(deadline) = self.timers.borrow().next_deadline() {
+                let jump = deadline.saturating_duration_since(self.clock.now());
                 self.clock.advance_to(deadline);
+                trace_event!(self, "wait: paused clock jumps +{jump:?} to the next timer");
             }
         }
+        self.report_remote_wakes();
     }
 
     /// How long phase 3 may block: zero when work is waiting, until the
@@ -127,9 +138,33 @@ impl Core {
     /// id is already in the run queue, and the event's only job was to end
     /// phase 3. Sockets register here too once they exist (the reactor).
     fn dispatch_io_events(&self) {
+        self.diag.activity.set(Activity::DispatchingIo);
         let events = self.events.borrow();
         for event in events.iter() {
             debug_assert_eq!(event.token(), WAKER_TOKEN, "no IO source is registered yet");
+        }
+        self.diag.activity.set(Activity::Idle);
+    }
+
+    /// Trace line and timeline slice for one phase-3 wait that may have
+    /// blocked. Waits with a zero timeout that found nothing are skipped:
+    /// they are the loop checking for IO between batches, not sleeping.
+    fn record_wait(&self, blocked_at: std::time::Instant, timeout: Option<Duration>, events: &mio::Events) {
+        if timeout == Some(Duration::ZERO) && events.is_empty() {
+            return;
+        }
+        let spent = blocked_at.elapsed();
+        let woke_by = if events.iter().any(|event| event.token() == WAKER_TOKEN) {
+            "a wake from another thread".to_string()
+        } else if !events.is_empty() {
+            format!("{} IO event(s)", events.iter().count())
+        } else {
+            "its timeout (a timer is due)".to_string()
+        };
+        let limit = timeout.map(|limit| format!("{limit:.1?}")).unwrap_or_else(|| "none".into());
+        trace_event!(self, "wait: blocked {spent:.1?} in poll (timeout {limit}), woken by {woke_by}");
+        if let Some(timeline) = &self.diag.timeline {
+            timeline.borrow_mut().slice(LOOP_TRACK, format!("wait: woken by {woke_by}"), "wait", blocked_at, spent);
         }
     }
 }

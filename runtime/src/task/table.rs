@@ -24,6 +24,7 @@ use slab::Slab;
 
 use super::waker::TaskWaker;
 use super::{Completion, Id};
+use crate::time::Instant;
 
 /// A spawned future with its result type erased: it stores its own output.
 pub(crate) type TaskFuture = Pin<Box<dyn Future<Output = ()>>>;
@@ -44,8 +45,20 @@ pub(crate) struct TaskSlot {
     pub(crate) name: Option<String>,
     /// The line of user code that called `spawn`.
     pub(crate) spawned_at: &'static Location<'static>,
+    /// The type of the spawned future (it names the `async fn`), for dumps
+    /// and cancellation traces.
+    pub(crate) future_type: &'static str,
     /// How many times the loop has polled this task.
     pub(crate) polls: u64,
+    /// The tick of the last poll.
+    pub(crate) last_poll_tick: u64,
+    /// When the last poll started; recorded only when the loop times polls.
+    pub(crate) last_poll_at: Option<Instant>,
+    /// Polls in a row after which the task was already woken again (the
+    /// busy-loop detector counts them).
+    pub(crate) self_wakes_in_row: u32,
+    /// The lost-waker warning was given already (it is given once).
+    pub(crate) warned_lost_waker: bool,
 }
 
 /// A task taken out of its slot for one poll.
@@ -71,6 +84,7 @@ pub(crate) struct NewTask {
     pub(crate) completion: Rc<dyn Completion>,
     pub(crate) name: Option<String>,
     pub(crate) spawned_at: &'static Location<'static>,
+    pub(crate) future_type: &'static str,
 }
 
 impl TaskTable {
@@ -92,7 +106,12 @@ impl TaskTable {
             completion: task.completion,
             name: task.name,
             spawned_at: task.spawned_at,
+            future_type: task.future_type,
             polls: 0,
+            last_poll_tick: 0,
+            last_poll_at: None,
+            self_wakes_in_row: 0,
+            warned_lost_waker: false,
         });
     }
 
@@ -106,20 +125,24 @@ impl TaskTable {
     }
 
     /// Takes the future out for a poll and clears the "scheduled" flag, so
-    /// wakes that happen during the poll queue the task again.
-    pub(crate) fn take_for_poll(&mut self, id: Id) -> Option<TakenTask> {
+    /// wakes that happen during the poll queue the task again. Records the
+    /// tick (and, if given, the time) of the poll for task dumps.
+    pub(crate) fn take_for_poll(&mut self, id: Id, tick: u64, now: Option<Instant>) -> Option<TakenTask> {
         let slot = self.get_mut(id)?;
         let future = slot.future.take()?;
         slot.waker_state.clear_scheduled();
         slot.polls += 1;
+        slot.last_poll_tick = tick;
+        slot.last_poll_at = now;
         Some(TakenTask { future, waker: slot.waker.clone(), completion: slot.completion.clone() })
     }
 
-    /// Puts the future back after a poll that returned `Pending`.
-    pub(crate) fn put_back(&mut self, id: Id, future: TaskFuture) {
-        if let Some(slot) = self.get_mut(id) {
-            slot.future = Some(future);
-        }
+    /// Puts the future back after a poll that returned `Pending`, and
+    /// returns the slot for the hang detectors to inspect.
+    pub(crate) fn put_back(&mut self, id: Id, future: TaskFuture) -> Option<&mut TaskSlot> {
+        let slot = self.get_mut(id)?;
+        slot.future = Some(future);
+        Some(slot)
     }
 
     /// Frees the slot of a task that has ended.
@@ -128,21 +151,30 @@ impl TaskTable {
         Some(self.slots.remove(id.index))
     }
 
-    /// Takes any one remaining task out (used at shutdown).
-    pub(crate) fn pop_any(&mut self) -> Option<TaskSlot> {
-        let index = self.slots.iter().next().map(|(index, _)| index)?;
-        Some(self.slots.remove(index))
-    }
-
     /// How many tasks are alive.
     pub(crate) fn len(&self) -> usize {
         self.slots.len()
     }
+
+    /// Every live task with its id.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (Id, &TaskSlot)> {
+        self.slots.iter().map(|(index, slot)| (Id { index, generation: slot.generation }, slot))
+    }
 }
 
 impl TaskSlot {
-    /// The future, if the slot holds it (not during its own poll).
-    pub(crate) fn take_future(&mut self) -> Option<TaskFuture> {
-        self.future.take()
+    /// True while the loop is polling this task (its future is out).
+    pub(crate) fn is_being_polled(&self) -> bool {
+        self.future.is_none()
+    }
+
+    /// The state behind the task's waker.
+    pub(crate) fn waker_state(&self) -> &Arc<TaskWaker> {
+        &self.waker_state
+    }
+
+    /// ` "name"` or nothing, to follow an id in messages.
+    pub(crate) fn quoted_name(&self) -> String {
+        self.name.as_deref().map(|name| format!(" \"{name}\"")).unwrap_or_default()
     }
 }

@@ -18,12 +18,13 @@
 //! Chapter: docs/src/02-wakers.md
 
 use std::sync::atomic::{fence, AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::task::Wake;
 
 use crossbeam_channel::Sender;
 
 use super::Id;
+use crate::context::try_with_core;
 
 /// The part of the loop that other threads may touch.
 pub(crate) struct Shared {
@@ -34,11 +35,31 @@ pub(crate) struct Shared {
     /// True while the loop is in, or about to enter, a blocking poll
     /// (phase 3). Set and cleared by the loop only.
     parked: AtomicBool,
+    /// Whether wakes ring `io_waker` when the loop is parked. Always true,
+    /// except in the lost-wakeup demonstration (`Builder::cross_thread_wakeups`).
+    ring_when_parked: bool,
+    /// Trace mode or the timeline is on: wakes report their cause.
+    pub(crate) reports_wakes: bool,
+    /// Ids woken from other threads since the loop last looked, for the
+    /// trace only (the loop's tracer is not `Send`, so it prints them).
+    remote_wakes: Mutex<Vec<Id>>,
 }
 
 impl Shared {
-    pub(crate) fn new(run_queue: Sender<Id>, io_waker: mio::Waker) -> Shared {
-        Shared { run_queue, io_waker, parked: AtomicBool::new(false) }
+    pub(crate) fn new(
+        run_queue: Sender<Id>,
+        io_waker: mio::Waker,
+        ring_when_parked: bool,
+        reports_wakes: bool,
+    ) -> Shared {
+        Shared {
+            run_queue,
+            io_waker,
+            parked: AtomicBool::new(false),
+            ring_when_parked,
+            reports_wakes,
+            remote_wakes: Mutex::new(Vec::new()),
+        }
     }
 
     /// Queues `id` and, if the loop is asleep in `poll`, wakes it up.
@@ -52,7 +73,7 @@ impl Shared {
         // the two orders hold across threads, so at least one side sees
         // the other: either the loop finds our id, or we find it parked.
         fence(Ordering::SeqCst);
-        if self.parked.load(Ordering::SeqCst) {
+        if self.parked.load(Ordering::SeqCst) && self.ring_when_parked {
             // An error here means the poller itself is broken; the loop
             // will report that loudly the next time it polls.
             let _ = self.io_waker.wake();
@@ -60,7 +81,7 @@ impl Shared {
     }
 
     /// The loop is about to block: from now on, wakers must call the
-    /// `mio::Waker`. Returns nothing; the caller re-checks its queue next.
+    /// `mio::Waker`. The caller re-checks its queue right after.
     pub(crate) fn announce_park(&self) {
         self.parked.store(true, Ordering::SeqCst);
         fence(Ordering::SeqCst);
@@ -69,6 +90,21 @@ impl Shared {
     /// The loop is awake again: wakes from its own thread need no syscall.
     pub(crate) fn end_park(&self) {
         self.parked.store(false, Ordering::SeqCst);
+    }
+
+    /// Notes a wake made on another thread, for the trace.
+    fn note_remote_wake(&self, id: Id) {
+        if let Ok(mut wakes) = self.remote_wakes.lock() {
+            wakes.push(id);
+        }
+    }
+
+    /// The wakes other threads made since the last call.
+    pub(crate) fn take_remote_wakes(&self) -> Vec<Id> {
+        match self.remote_wakes.lock() {
+            Ok(mut wakes) => std::mem::take(&mut *wakes),
+            Err(_) => Vec::new(),
+        }
     }
 }
 
@@ -93,6 +129,31 @@ impl TaskWaker {
     pub(crate) fn clear_scheduled(&self) {
         self.scheduled.store(false, Ordering::Release);
     }
+
+    /// Whether a wake is pending (the task is in, or on its way to, the
+    /// run queue).
+    pub(crate) fn is_scheduled(&self) -> bool {
+        self.scheduled.load(Ordering::Acquire)
+    }
+}
+
+impl TaskWaker {
+    /// Trace or timeline mode only: report this wake to the loop, which
+    /// names its cause. On the loop's own thread that is immediate; from
+    /// any other thread the id is noted for the loop to report after its
+    /// next wait.
+    fn report_wake(&self, queued: bool) {
+        let on_loop_thread = try_with_core(|core| {
+            let same_loop = Arc::ptr_eq(&core.shared, &self.shared);
+            if same_loop {
+                core.report_local_wake(self.id, queued);
+            }
+            same_loop
+        });
+        if on_loop_thread != Some(true) && queued {
+            self.shared.note_remote_wake(self.id);
+        }
+    }
 }
 
 impl Wake for TaskWaker {
@@ -103,7 +164,11 @@ impl Wake for TaskWaker {
     fn wake_by_ref(self: &Arc<Self>) {
         // swap returns the old value: only the wake that flips it from
         // false to true queues the task.
-        if !self.scheduled.swap(true, Ordering::AcqRel) {
+        let queue_it = !self.scheduled.swap(true, Ordering::AcqRel);
+        if self.shared.reports_wakes {
+            self.report_wake(queue_it);
+        }
+        if queue_it {
             self.shared.schedule(self.id);
         }
     }

@@ -1,0 +1,189 @@
+//! Timeline export: the run as a picture, in Chrome's Trace Event Format.
+//!
+//! With `AIOLI_TRACE_FILE=trace.json` (or `Builder::timeline_file`), the
+//! loop records each task poll as a slice on its task's own track, each
+//! blocking wait in phase 3 as a slice on the "event loop" track, and
+//! timer and cross-thread wakes as instant marks. When `block_on` returns
+//! the events are written as JSON, which <https://ui.perfetto.dev> and
+//! `chrome://tracing` open as a zoomable timeline: gaps on a task's track
+//! are the time it spent waiting.
+//!
+//! The format is a JSON object with a `traceEvents` array; each event has a
+//! name `name`, a phase `ph` ("X" a slice with a duration `dur`, "i" an
+//! instant, "M" metadata such as a track's name), a timestamp `ts` in
+//! microseconds, and `pid`/`tid` saying which track it belongs on. The JSON
+//! is written by hand (a few string escapes) to keep the runtime free of
+//! serialization crates.
+//!
+//! Chapter: docs/src/09-debugging.md
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io;
+use std::path::Path;
+use std::time::Duration;
+
+/// The track (`tid`) of the loop itself; tasks use their spawn number,
+/// and the main future uses [`MAIN_TRACK`].
+pub(crate) const LOOP_TRACK: u64 = 0;
+/// The main future's track: after the loop's, before every task's.
+pub(crate) const MAIN_TRACK: u64 = u64::MAX;
+
+/// One event of the timeline.
+struct Event {
+    name: String,
+    category: &'static str,
+    /// "X" (slice) or "i" (instant).
+    phase: &'static str,
+    start: Duration,
+    duration: Option<Duration>,
+    track: u64,
+}
+
+/// Events recorded so far, with times relative to the loop's start.
+pub(crate) struct Timeline {
+    origin: std::time::Instant,
+    events: Vec<Event>,
+    /// Track number → the name shown for it in the viewer.
+    track_names: BTreeMap<u64, String>,
+}
+
+impl Timeline {
+    pub(crate) fn new() -> Timeline {
+        let mut track_names = BTreeMap::new();
+        track_names.insert(LOOP_TRACK, "event loop".to_string());
+        track_names.insert(MAIN_TRACK, "main".to_string());
+        Timeline { origin: std::time::Instant::now(), events: Vec::new(), track_names }
+    }
+
+    /// Names a track (a task's label) for the viewer.
+    pub(crate) fn name_track(&mut self, track: u64, name: String) {
+        self.track_names.insert(track, name);
+    }
+
+    /// A slice from `started` for `spent` on `track`.
+    pub(crate) fn slice(
+        &mut self,
+        track: u64,
+        name: String,
+        category: &'static str,
+        started: std::time::Instant,
+        spent: Duration,
+    ) {
+        let start = started.saturating_duration_since(self.origin);
+        self.events.push(Event { name, category, phase: "X", start, duration: Some(spent), track });
+    }
+
+    /// An instant mark, now, on `track`.
+    pub(crate) fn instant(&mut self, track: u64, name: String, category: &'static str) {
+        let start = self.origin.elapsed();
+        self.events.push(Event { name, category, phase: "i", start, duration: None, track });
+    }
+
+    /// How many events were recorded.
+    pub(crate) fn len(&self) -> usize {
+        self.events.len()
+    }
+
+    /// The whole timeline as Chrome Trace Event JSON.
+    pub(crate) fn to_json(&self) -> String {
+        let mut out = String::with_capacity(128 + self.events.len() * 120);
+        out.push_str("{\"displayTimeUnit\":\"ms\",\"traceEvents\":[\n");
+        let mut first = true;
+        let mut separator = |out: &mut String| {
+            if !first {
+                out.push_str(",\n");
+            }
+            first = false;
+        };
+        separator(&mut out);
+        out.push_str("{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":1,\"tid\":0,\"args\":{\"name\":\"aioli\"}}");
+        for (track, name) in &self.track_names {
+            separator(&mut out);
+            let _ = write!(
+                out,
+                "{{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":{track},\"args\":{{\"name\":{}}}}}",
+                json_string(name)
+            );
+            // Sort the tracks: the loop first, then main, then tasks.
+            let order = match *track {
+                LOOP_TRACK => 0,
+                MAIN_TRACK => 1,
+                task => task.saturating_add(1),
+            };
+            separator(&mut out);
+            let _ = write!(
+                out,
+                "{{\"name\":\"thread_sort_index\",\"ph\":\"M\",\"pid\":1,\"tid\":{track},\"args\":{{\"sort_index\":{order}}}}}"
+            );
+        }
+        for event in &self.events {
+            separator(&mut out);
+            let _ = write!(
+                out,
+                "{{\"name\":{},\"cat\":\"{}\",\"ph\":\"{}\",\"ts\":{:.3},\"pid\":1,\"tid\":{}",
+                json_string(&event.name),
+                event.category,
+                event.phase,
+                micros(event.start),
+                event.track
+            );
+            match event.duration {
+                Some(duration) => {
+                    let _ = write!(out, ",\"dur\":{:.3}}}", micros(duration));
+                }
+                // An instant scoped to its thread (track).
+                None => out.push_str(",\"s\":\"t\"}"),
+            }
+        }
+        out.push_str("\n]}\n");
+        out
+    }
+
+    /// Writes the JSON to `path`.
+    pub(crate) fn write_to(&self, path: &Path) -> io::Result<()> {
+        std::fs::write(path, self.to_json())
+    }
+}
+
+fn micros(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1e6
+}
+
+/// `text` as a JSON string literal, with the escapes JSON requires.
+fn json_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_are_escaped() {
+        assert_eq!(json_string("a\"b\\c\nd\u{1}"), "\"a\\\"b\\\\c\\nd\\u0001\"");
+    }
+
+    #[test]
+    fn an_empty_timeline_is_still_a_valid_document() {
+        let json = Timeline::new().to_json();
+        assert!(json.starts_with("{\"displayTimeUnit\""));
+        assert!(json.trim_end().ends_with("]}"));
+    }
+}

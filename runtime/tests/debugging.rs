@@ -1,0 +1,291 @@
+//! The debug aids: trace lines, hang detectors, slow polls, task dumps,
+//! the timeline file, and the lost-wakeup demonstration switch.
+
+use std::cell::{Cell, RefCell};
+use std::future::poll_fn;
+use std::rc::Rc;
+use std::sync::{Arc, Mutex};
+use std::task::{Poll, Waker};
+use std::time::Duration;
+
+use aioli::runtime::Builder;
+use aioli::task::{Builder as TaskBuilder, TaskState};
+use aioli::time::sleep;
+
+/// A builder whose trace lines and warnings land in the returned Vec.
+/// Debug aids start off (whatever the build or the environment says), so
+/// each test turns on, in `configure`, only what it checks.
+fn captured(configure: impl FnOnce(Builder) -> Builder) -> (Builder, Rc<RefCell<Vec<String>>>) {
+    let lines = Rc::new(RefCell::new(Vec::new()));
+    let sink = lines.clone();
+    let quiet = Builder::new().debug(false).trace(false);
+    let builder = configure(quiet.trace_to(move |line| sink.borrow_mut().push(line.to_string())));
+    (builder, lines)
+}
+
+fn count_matching(lines: &[String], needle: &str) -> usize {
+    lines.iter().filter(|line| line.contains(needle)).count()
+}
+
+/// Two named tasks, a timer and an abort: a small program to trace.
+async fn small_program() {
+    let ticker = TaskBuilder::new().name("ticker").spawn(async {
+        for _ in 0..2 {
+            sleep(Duration::from_millis(100)).await;
+        }
+    });
+    let stuck = TaskBuilder::new().name("stuck").spawn(sleep(Duration::from_secs(60)));
+    ticker.await.unwrap();
+    stuck.abort();
+    let _ = stuck.await;
+}
+
+fn trace_of_small_program() -> Vec<String> {
+    let (builder, lines) = captured(|b| b.deterministic(true).trace(true));
+    builder.build().unwrap().block_on(small_program());
+    lines.take()
+}
+
+#[test]
+fn trace_lines_name_every_event_of_the_loop() {
+    let lines = trace_of_small_program();
+    let expect = [
+        "spawn task#1 \"ticker\" at runtime/tests/debugging.rs",
+        "wake task#1 \"ticker\" by main",
+        "poll task#1 \"ticker\"",
+        "task#1 \"ticker\" -> Pending",
+        "wait: paused clock jumps +100ms to the next timer",
+        "wake task#1 \"ticker\" by timer",
+        "task#1 \"ticker\" -> Ready (finished)",
+        "wake main by task#1 \"ticker\"",
+        "cancel task#2 \"stuck\" (abort() was called): dropping its future aioli::time::sleep::Sleep",
+        "main -> Ready",
+    ];
+    for needle in expect {
+        assert!(count_matching(&lines, needle) > 0, "no trace line contains {needle:?}:\n{}", lines.join("\n"));
+    }
+    assert!(lines.iter().all(|line| line.starts_with("aioli tick ")), "every line starts with its tick");
+}
+
+#[test]
+fn a_paused_trace_is_the_same_on_every_run() {
+    let first = trace_of_small_program();
+    let second = trace_of_small_program();
+    assert!(first.len() > 10);
+    assert_eq!(first, second, "deterministic mode must replay the same interleaving");
+}
+
+#[test]
+fn a_wake_from_another_thread_is_traced_as_such() {
+    let (builder, lines) = captured(|b| b.trace(true));
+    builder.build().unwrap().block_on(async {
+        let slot: Arc<Mutex<(Option<Waker>, bool)>> = Arc::default();
+        let remote = slot.clone();
+        let thread = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(20));
+            let waker = remote.lock().map(|mut state| {
+                state.1 = true;
+                state.0.take()
+            });
+            if let Ok(Some(waker)) = waker {
+                waker.wake();
+            }
+        });
+        poll_fn(|cx| {
+            let mut state = slot.lock().unwrap();
+            if state.1 {
+                Poll::Ready(())
+            } else {
+                state.0 = Some(cx.waker().clone());
+                Poll::Pending
+            }
+        })
+        .await;
+        thread.join().unwrap();
+    });
+    let lines = lines.take();
+    assert!(count_matching(&lines, "wake main by another thread") == 1, "{}", lines.join("\n"));
+    assert!(count_matching(&lines, "woken by a wake from another thread") == 1, "{}", lines.join("\n"));
+}
+
+#[test]
+fn a_future_that_keeps_no_waker_is_reported_at_once() {
+    let (builder, lines) = captured(|b| b.paused_clock(true).debug(true));
+    builder.build().unwrap().block_on(async {
+        // The classic bug: Pending without storing cx.waker() anywhere.
+        let forgetful = TaskBuilder::new().name("forgetful").spawn(poll_fn(|_cx| Poll::<()>::Pending));
+        // A correct one: it keeps its waker (here in a timer).
+        let _fine = TaskBuilder::new().name("fine").spawn(sleep(Duration::from_secs(1)));
+        sleep(Duration::from_millis(10)).await;
+        forgetful.abort();
+    });
+    let warnings: Vec<String> = lines.take().into_iter().filter(|line| line.starts_with("aioli warning")).collect();
+    let lost: Vec<&String> = warnings.iter().filter(|line| line.contains("kept no clone of its waker")).collect();
+    assert_eq!(lost.len(), 1, "exactly one lost-waker warning: {warnings:#?}");
+    assert!(lost[0].contains("\"forgetful\"") && lost[0].contains("runtime/tests/debugging.rs"), "{}", lost[0]);
+}
+
+#[test]
+fn a_task_that_wakes_itself_forever_is_reported_once() {
+    let (builder, lines) = captured(|b| b.busy_loop_threshold(Some(50)));
+    builder.build().unwrap().block_on(async {
+        let spinner = TaskBuilder::new().name("spinner").spawn(async {
+            for _ in 0..200 {
+                aioli::task::yield_now().await;
+            }
+        });
+        spinner.await.unwrap();
+    });
+    let lines = lines.take();
+    assert_eq!(count_matching(&lines, "busy-looping"), 1, "{lines:#?}");
+    assert!(count_matching(&lines, "\"spinner\"") >= 1);
+    assert!(count_matching(&lines, "woke itself in 50 polls in a row") == 1);
+}
+
+#[test]
+fn a_poll_that_blocks_the_loop_is_reported_with_its_task() {
+    let (builder, lines) = captured(|b| b.slow_poll_threshold(Some(Duration::from_millis(20))));
+    builder.build().unwrap().block_on(async {
+        let blocker = TaskBuilder::new().name("blocker").spawn(async {
+            // The mistake being caught: a blocking call inside a task.
+            std::thread::sleep(Duration::from_millis(40));
+        });
+        blocker.await.unwrap();
+    });
+    let lines = lines.take();
+    let slow: Vec<&String> = lines.iter().filter(|line| line.contains("blocked the loop")).collect();
+    assert_eq!(slow.len(), 1, "{lines:#?}");
+    assert!(slow[0].contains("\"blocker\"") && slow[0].contains("threshold 20ms"), "{}", slow[0]);
+}
+
+#[test]
+fn the_dump_lists_live_tasks_with_their_state() {
+    let runtime = Builder::new().paused_clock(true).debug(false).build().unwrap();
+    runtime.block_on(async {
+        let _sleeper = TaskBuilder::new().name("sleeper").spawn(sleep(Duration::from_secs(5)));
+        let _fresh = TaskBuilder::new().name("fresh").spawn(async {});
+        let dump = aioli::task::dump();
+        assert_eq!(dump.tasks.len(), 2);
+        assert_eq!(dump.tasks[0].state, TaskState::Scheduled, "spawned, not yet polled");
+        assert_eq!(dump.tasks[0].polls, 0);
+        sleep(Duration::from_millis(1)).await;
+        let dump = aioli::task::dump();
+        assert_eq!(dump.tasks.len(), 1, "fresh finished");
+        let sleeper = &dump.tasks[0];
+        assert_eq!(sleeper.name.as_deref(), Some("sleeper"));
+        assert_eq!(sleeper.state, TaskState::Waiting);
+        assert_eq!(sleeper.polls, 1);
+        assert!(sleeper.future_type.contains("Sleep"), "{}", sleeper.future_type);
+        let text = dump.to_string();
+        assert!(text.contains("1 live task") && text.contains("\"sleeper\"") && text.contains("waiting"), "{text}");
+    });
+}
+
+#[test]
+fn run_lists_leftover_tasks_when_debugging() {
+    let (builder, lines) = captured(|b| b.paused_clock(true).debug(true));
+    builder.build().unwrap().block_on(async {
+        drop(TaskBuilder::new().name("leaked").spawn(sleep(Duration::from_secs(60))));
+        aioli::task::yield_now().await;
+    });
+    let lines = lines.take();
+    let text = lines.join("\n");
+    assert!(text.contains("still alive") && text.contains("\"leaked\""), "{text}");
+}
+
+#[test]
+fn current_names_the_running_task() {
+    aioli::run(async {
+        assert!(aioli::task::current().is_none());
+        let seen = TaskBuilder::new().name("me").spawn(async {
+            let me = aioli::task::current();
+            me.map(|task| (task.name, task.state))
+        });
+        assert_eq!(seen.await.unwrap(), Some((Some("me".to_string()), TaskState::Running)));
+    });
+}
+
+#[test]
+fn the_timeline_is_chrome_trace_json_with_a_slice_per_poll() {
+    let path = std::env::temp_dir().join(format!("aioli-timeline-{}.json", std::process::id()));
+    let polls = Rc::new(Cell::new(0u32));
+    let runtime = Builder::new().debug(false).trace(false).timeline_file(&path).build().unwrap();
+    let counted = polls.clone();
+    runtime.block_on(async move {
+        let worker = TaskBuilder::new().name("worker").spawn(async move {
+            for _ in 0..3 {
+                counted.set(counted.get() + 1);
+                sleep(Duration::from_millis(2)).await;
+            }
+        });
+        worker.await.unwrap();
+    });
+    let text = std::fs::read_to_string(&path).unwrap();
+    let _ = std::fs::remove_file(&path);
+    let json: serde_json::Value = serde_json::from_str(&text).expect("the timeline must be valid JSON");
+    let events = json["traceEvents"].as_array().expect("a traceEvents array");
+
+    let track_of = |name: &str| {
+        events
+            .iter()
+            .find(|event| event["ph"] == "M" && event["name"] == "thread_name" && event["args"]["name"] == name)
+            .and_then(|event| event["tid"].as_u64())
+    };
+    let worker_track = track_of("task#1 \"worker\"").expect("the worker has a named track");
+    assert!(track_of("event loop").is_some() && track_of("main").is_some());
+
+    let worker_slices: Vec<&serde_json::Value> =
+        events.iter().filter(|event| event["ph"] == "X" && event["tid"] == worker_track).collect();
+    // Four polls: three that sleep, one that returns.
+    assert_eq!(worker_slices.len(), 4, "{worker_slices:#?}");
+    for slice in &worker_slices {
+        assert!(slice["ts"].as_f64().is_some() && slice["dur"].as_f64().is_some_and(|dur| dur >= 0.0));
+        assert_eq!(slice["name"], "poll task#1 \"worker\"");
+    }
+    let timer_wakes = events
+        .iter()
+        .filter(|event| event["ph"] == "i" && event["tid"] == worker_track && event["name"] == "woken by timer")
+        .count();
+    assert_eq!(timer_wakes, 3);
+    let waits = events.iter().filter(|event| event["ph"] == "X" && event["cat"] == "wait").count();
+    assert!(waits >= 3, "the loop's blocking waits are on its own track");
+    assert_eq!(polls.get(), 3);
+}
+
+#[test]
+fn without_the_waker_ring_a_cross_thread_wake_waits_for_the_next_timer() {
+    // The lost-wakeup bug on purpose: the wake is queued, but the loop,
+    // asleep in phase 3, is not told; only the 300 ms backstop timer ends
+    // its sleep. (A lower bound on time is safe to assert: the loop cannot
+    // notice the wake before the timer.)
+    let runtime = Builder::new().debug(false).cross_thread_wakeups(false).build().unwrap();
+    let noticed_after = runtime.block_on(async {
+        let _backstop = aioli::spawn(sleep(Duration::from_millis(300)));
+        let slot: Arc<Mutex<(Option<Waker>, bool)>> = Arc::default();
+        let remote = slot.clone();
+        let start = std::time::Instant::now();
+        let thread = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(10));
+            let waker = remote.lock().map(|mut state| {
+                state.1 = true;
+                state.0.take()
+            });
+            if let Ok(Some(waker)) = waker {
+                waker.wake();
+            }
+        });
+        poll_fn(|cx| {
+            let mut state = slot.lock().unwrap();
+            if state.1 {
+                Poll::Ready(())
+            } else {
+                state.0 = Some(cx.waker().clone());
+                Poll::Pending
+            }
+        })
+        .await;
+        thread.join().unwrap();
+        start.elapsed()
+    });
+    assert!(noticed_after >= Duration::from_millis(290), "noticed after {noticed_after:?}");
+}
