@@ -135,7 +135,7 @@ fn summarize(id: Id, slot: &TaskSlot, now: crate::time::Instant) -> TaskSummary 
     };
     TaskSummary {
         id,
-        name: slot.name.clone(),
+        name: slot.name.as_deref().map(str::to_string),
         state,
         polls: slot.polls,
         last_polled_tick: (slot.polls > 0).then_some(slot.last_poll_tick),

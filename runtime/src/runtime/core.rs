@@ -113,7 +113,7 @@ impl Core {
                 waker: waker.clone(),
                 waker_state,
                 completion: join.clone(),
-                name,
+                name: name.map(Rc::from),
                 spawned_at,
                 future_type: std::any::type_name::<F>(),
             },
@@ -143,6 +143,7 @@ impl Core {
         }
 
         trace_event!(self, "poll {}", self.task_label(id));
+        stop_here_before_each_poll(self.tick.get(), self.run_queue.len(), id.number(), task.name.as_deref());
         let mut cx = Context::from_waker(&task.waker);
         coop::reset();
         self.diag.activity.set(Activity::Polling(id));
@@ -282,6 +283,18 @@ impl Core {
             timeline.borrow_mut().slice(track, format!("poll {}", self.task_label(id)), "poll", started, spent);
         }
     }
+}
+
+/// Does nothing: it exists for debuggers. `break stop_here_before_each_poll`
+/// in gdb (or a function breakpoint in VS Code) stops the loop right
+/// before it polls a task, with the tick number, how many more task ids
+/// wait in the run queue, and the task's number and name as plain
+/// arguments (`info args`), no digging through `RefCell`s needed.
+#[inline(never)]
+fn stop_here_before_each_poll(tick: u64, still_queued: usize, task_number: u64, task_name: Option<&str>) {
+    // black_box keeps the optimizer from removing the call and its
+    // arguments, so the breakpoint works in release builds too.
+    std::hint::black_box((tick, still_queued, task_number, task_name));
 }
 
 /// Drops a task's future, keeping a panic in one of its destructors from

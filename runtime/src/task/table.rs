@@ -41,8 +41,9 @@ pub(crate) struct TaskSlot {
     waker_state: Arc<TaskWaker>,
     /// Where the result, panic or cancellation is reported.
     pub(crate) completion: Rc<dyn Completion>,
-    /// `task::Builder::name`, if one was given.
-    pub(crate) name: Option<String>,
+    /// `task::Builder::name`, if one was given. An `Rc` so that each poll
+    /// can hand it to the debugger hook without copying the text.
+    pub(crate) name: Option<Rc<str>>,
     /// The line of user code that called `spawn`.
     pub(crate) spawned_at: &'static Location<'static>,
     /// The type of the spawned future (it names the `async fn`), for dumps
@@ -66,6 +67,7 @@ pub(crate) struct TakenTask {
     pub(crate) future: TaskFuture,
     pub(crate) waker: Waker,
     pub(crate) completion: Rc<dyn Completion>,
+    pub(crate) name: Option<Rc<str>>,
 }
 
 /// All live tasks of one loop.
@@ -82,7 +84,7 @@ pub(crate) struct NewTask {
     pub(crate) waker: Waker,
     pub(crate) waker_state: Arc<TaskWaker>,
     pub(crate) completion: Rc<dyn Completion>,
-    pub(crate) name: Option<String>,
+    pub(crate) name: Option<Rc<str>>,
     pub(crate) spawned_at: &'static Location<'static>,
     pub(crate) future_type: &'static str,
 }
@@ -134,7 +136,12 @@ impl TaskTable {
         slot.polls += 1;
         slot.last_poll_tick = tick;
         slot.last_poll_at = now;
-        Some(TakenTask { future, waker: slot.waker.clone(), completion: slot.completion.clone() })
+        Some(TakenTask {
+            future,
+            waker: slot.waker.clone(),
+            completion: slot.completion.clone(),
+            name: slot.name.clone(),
+        })
     }
 
     /// Puts the future back after a poll that returned `Pending`, and
