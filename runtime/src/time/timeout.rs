@@ -25,7 +25,14 @@ pub struct Elapsed {
 
 impl fmt::Display for Elapsed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "the future did not finish within {:?} and was cancelled (aioli::time::timeout)", self.limit)
+        // "Dropped", not "cancelled": dropping a JoinHandle detaches its
+        // task, which keeps running. Only the future itself is gone.
+        write!(
+            f,
+            "the future did not finish within {:?} and was dropped (aioli::time::timeout); \
+             a JoinHandle dropped this way leaves its task running: abort() it to cancel the task",
+            self.limit
+        )
     }
 }
 
