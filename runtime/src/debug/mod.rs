@@ -126,8 +126,13 @@ pub(crate) enum Activity {
     Cancelling(Id),
     /// Phase 2, waking due timers.
     FiringTimers,
-    /// Phase 4, handing IO readiness to wakers.
-    DispatchingIo,
+    /// Phase 4, handing the readiness of one socket to its waker.
+    DispatchingIo {
+        /// The socket's slot in the reactor.
+        source: usize,
+        /// Readable (else writable).
+        readable: bool,
+    },
     /// `block_on` is over; leftover tasks are being cancelled.
     ShuttingDown,
 }

@@ -69,7 +69,9 @@ impl Core {
             Activity::Polling(waker) if waker == id => "itself".to_string(),
             Activity::Polling(waker) => self.task_label(waker),
             Activity::FiringTimers => "timer".to_string(),
-            Activity::DispatchingIo => "IO readiness".to_string(),
+            Activity::DispatchingIo { source, readable } => {
+                format!("IO: source {source} is {}", if readable { "readable" } else { "writable" })
+            }
             Activity::ShuttingDown => "shutdown".to_string(),
             Activity::Cancelling(task) => format!("the cancellation of {}", self.task_label(task)),
             Activity::Idle => "the loop".to_string(),

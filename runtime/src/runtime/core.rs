@@ -23,6 +23,7 @@ use super::Builder;
 use crate::coop;
 use crate::debug::timeline::MAIN_TRACK;
 use crate::debug::{trace_event, Activity, Diagnostics};
+use crate::reactor::Reactor;
 use crate::task::table::{NewTask, TaskFuture, TaskTable};
 use crate::task::waker::{Shared, TaskWaker};
 use crate::task::{Completion, Id, JoinError, JoinHandle, JoinShared};
@@ -44,6 +45,8 @@ pub(crate) struct Core {
     pub(crate) shared: Arc<Shared>,
     /// Pending timers, ordered by deadline.
     pub(crate) timers: RefCell<TimerQueue>,
+    /// Registered sockets and the tasks waiting on them.
+    pub(crate) reactor: RefCell<Reactor>,
     /// Real or paused time; `time::Instant::now()` reads it.
     pub(crate) clock: Clock,
     /// The OS poller (epoll on Linux, kqueue on macOS) that phase 3 blocks in.
@@ -56,6 +59,10 @@ pub(crate) struct Core {
     pub(crate) tick_batch: usize,
     /// Trace, hang detectors, timeline: the debug aids (all off = no cost).
     pub(crate) diag: Diagnostics,
+    /// `spawn_blocking` jobs whose results have not come back yet. While
+    /// any is running, a paused clock must not jump: the job's result is
+    /// "about to happen" even though no task or timer shows it.
+    pub(crate) blocking_in_flight: Cell<usize>,
 }
 
 impl Core {
@@ -71,12 +78,14 @@ impl Core {
             run_queue: receiver,
             shared: Arc::new(shared),
             timers: RefCell::new(TimerQueue::default()),
+            reactor: RefCell::new(Reactor::default()),
             clock: Clock::new(settings.paused_clock),
             poller: RefCell::new(poller),
             events: RefCell::new(mio::Events::with_capacity(settings.events_capacity)),
             tick: Cell::new(0),
             tick_batch: settings.tick_batch,
             diag: Diagnostics::new(debug),
+            blocking_in_flight: Cell::new(0),
         })
     }
 

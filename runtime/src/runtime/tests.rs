@@ -114,3 +114,17 @@ fn the_main_future_has_its_own_id() {
     assert_eq!(id.number(), 1, "the first spawned task is number 1");
     assert_eq!(id.to_string(), "task#1");
 }
+
+#[test]
+fn dropped_sockets_leave_the_reactor() {
+    let runtime = Runtime::new().unwrap();
+    runtime.block_on(async {
+        let listener = crate::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let client = crate::net::TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+        let (server_side, _) = listener.accept().await.unwrap();
+        assert_eq!(with_core(|core| core.reactor.borrow().len()), 3);
+        drop((client, server_side));
+        drop(listener);
+        assert_eq!(with_core(|core| core.reactor.borrow().len()), 0, "drop deregisters");
+    });
+}

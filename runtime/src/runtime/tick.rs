@@ -28,6 +28,7 @@ use super::core::{Core, WAKER_TOKEN};
 use super::main_task::MainTask;
 use crate::debug::timeline::LOOP_TRACK;
 use crate::debug::{trace_event, Activity};
+use crate::reactor::Reactor;
 use crate::task::Id;
 
 impl Core {
@@ -107,9 +108,11 @@ impl Core {
             self.record_wait(blocked_at, timeout, &events);
         }
 
-        // A paused clock moves only here, when nothing at all is ready:
-        // it jumps to the next deadline instead of sleeping until it.
-        if self.clock.is_paused() && events.is_empty() && self.run_queue.is_empty() {
+        // A paused clock moves only here, when nothing at all is ready and
+        // no blocking job is out: it jumps to the next deadline instead of
+        // sleeping until it.
+        let idle = events.is_empty() && self.run_queue.is_empty() && self.blocking_in_flight.get() == 0;
+        if self.clock.is_paused() && idle {
             if let Some(deadline) = self.timers.borrow().next_deadline() {
                 let jump = deadline.saturating_duration_since(self.clock.now());
                 self.clock.advance_to(deadline);
@@ -127,21 +130,36 @@ impl Core {
         }
         let next_deadline = self.timers.borrow().next_deadline()?;
         if self.clock.is_paused() {
+            if self.blocking_in_flight.get() > 0 {
+                // Time is frozen until the blocking job reports back; its
+                // cross-thread wake will end the wait.
+                return None;
+            }
             // Look for IO without waiting; the clock jumps afterwards.
             return Some(Duration::ZERO);
         }
         Some(next_deadline.saturating_duration_since(self.clock.now()))
     }
 
-    /// Phase 4. Today the only source registered with the poller is the
-    /// cross-thread waker, whose event needs no handling: the woken task's
-    /// id is already in the run queue, and the event's only job was to end
-    /// phase 3. Sockets register here too once they exist (the reactor).
+    /// Phase 4. Each event names a registered socket by its token; the
+    /// reactor records the readiness and hands back the waiting tasks'
+    /// wakers. The cross-thread waker's event needs no handling: the woken
+    /// task's id is already in the run queue, and the event's only job was
+    /// to end phase 3.
     fn dispatch_io_events(&self) {
-        self.diag.activity.set(Activity::DispatchingIo);
         let events = self.events.borrow();
         for event in events.iter() {
-            debug_assert_eq!(event.token(), WAKER_TOKEN, "no IO source is registered yet");
+            if event.token() == WAKER_TOKEN {
+                continue;
+            }
+            let wakers = self.reactor.borrow_mut().on_event(event);
+            let source = Reactor::source_number(event.token());
+            for (waker, readable) in wakers.into_iter().zip([true, false]) {
+                if let Some(waker) = waker {
+                    self.diag.activity.set(Activity::DispatchingIo { source, readable });
+                    waker.wake();
+                }
+            }
         }
         self.diag.activity.set(Activity::Idle);
     }

@@ -1,0 +1,185 @@
+//! The reactor: from "the OS says this socket is ready" to "wake that task".
+//!
+//! Every socket the loop watches is *registered* with the `mio::Poll` that
+//! phase 3 of the tick blocks in. Registration gives it a slot in a `slab`
+//! here, and the slot index plus a generation become its `mio::Token`, the
+//! number the OS hands back with each readiness event. Phase 4 looks the
+//! token up, notes which directions became ready, and wakes the task
+//! waiting in each direction (one waker for reading, one for writing, so a
+//! reader task and a writer task can share one socket).
+//!
+//! mio is *edge-triggered*: it reports "readable" once per new arrival of
+//! data, not again while data remains. So readiness is remembered here
+//! until an operation proves it gone: a read that returns `WouldBlock`
+//! clears the "readable" bit ([`IoSource::poll_io`](source::IoSource)), and
+//! only a new event sets it again. Clearing it on anything less would lose
+//! data that is still in the socket, with no event coming to say so.
+//!
+//! Chapter: docs/src/10-reactor.md
+
+pub(crate) mod source;
+
+use std::task::Waker;
+
+use slab::Slab;
+
+/// Which way an operation goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Direction {
+    /// Reading, accepting, receiving: waits for "readable".
+    Read,
+    /// Writing, connecting, sending: waits for "writable".
+    Write,
+}
+
+/// Bits of the token that hold the slab index; the rest hold the
+/// generation. Half the word each: 2^32 live sockets, and a slot can be
+/// reused 2^31 times before a stale token could match again.
+const INDEX_BITS: u32 = usize::BITS / 2;
+const INDEX_MASK: usize = (1 << INDEX_BITS) - 1;
+/// Generations stay below the top bit, so no token can equal the
+/// cross-thread waker's `Token(usize::MAX)`.
+const GENERATION_MASK: usize = (1 << (usize::BITS - INDEX_BITS - 1)) - 1;
+
+/// What the reactor knows about one registered socket.
+struct SourceState {
+    /// Must match the token's generation; an event for an older socket
+    /// that lived in this slot is ignored.
+    generation: usize,
+    /// Readable since the last `WouldBlock` on a read (or EOF/error seen).
+    readable: bool,
+    /// Writable since the last `WouldBlock` on a write.
+    writable: bool,
+    /// The task waiting to read, if any.
+    read_waker: Option<Waker>,
+    /// The task waiting to write, if any.
+    write_waker: Option<Waker>,
+}
+
+/// All registered sockets of one loop.
+#[derive(Default)]
+pub(crate) struct Reactor {
+    sources: Slab<SourceState>,
+    /// Registrations so far; the low bits become the next generation.
+    registered: usize,
+}
+
+impl Reactor {
+    /// Reserves a slot and returns its token. A new socket counts as ready
+    /// both ways: the first read or write simply tries, and `WouldBlock`
+    /// says otherwise. (Assuming "not ready" instead could miss data that
+    /// arrived before registration.)
+    pub(crate) fn insert(&mut self) -> mio::Token {
+        self.registered = self.registered.wrapping_add(1);
+        let generation = self.registered & GENERATION_MASK;
+        let index = self.sources.insert(SourceState {
+            generation,
+            readable: true,
+            writable: true,
+            read_waker: None,
+            write_waker: None,
+        });
+        mio::Token(index | (generation << INDEX_BITS))
+    }
+
+    /// Frees a socket's slot (it was deregistered from mio already).
+    pub(crate) fn remove(&mut self, token: mio::Token) {
+        if self.state(token).is_some() {
+            self.sources.remove(token.0 & INDEX_MASK);
+        }
+    }
+
+    fn state(&mut self, token: mio::Token) -> Option<&mut SourceState> {
+        let generation = token.0 >> INDEX_BITS;
+        self.sources.get_mut(token.0 & INDEX_MASK).filter(|state| state.generation == generation)
+    }
+
+    /// Is `direction` believed ready? If not, remember `waker` for it.
+    pub(crate) fn poll_ready(&mut self, token: mio::Token, direction: Direction, waker: &Waker) -> bool {
+        let Some(state) = self.state(token) else {
+            // Not registered (any more): say "ready" so the caller tries the
+            // operation and gets the OS's own answer instead of hanging.
+            return true;
+        };
+        let (ready, slot) = match direction {
+            Direction::Read => (state.readable, &mut state.read_waker),
+            Direction::Write => (state.writable, &mut state.write_waker),
+        };
+        if !ready {
+            match slot {
+                Some(old) if old.will_wake(waker) => {}
+                _ => *slot = Some(waker.clone()),
+            }
+        }
+        ready
+    }
+
+    /// An operation hit `WouldBlock`: `direction` is not ready until the
+    /// next event says so.
+    pub(crate) fn clear_ready(&mut self, token: mio::Token, direction: Direction) {
+        if let Some(state) = self.state(token) {
+            match direction {
+                Direction::Read => state.readable = false,
+                Direction::Write => state.writable = false,
+            }
+        }
+    }
+
+    /// Phase 4: records what `event` reports and returns the wakers to
+    /// wake (taken out, so the caller wakes them with no borrow held).
+    pub(crate) fn on_event(&mut self, event: &mio::event::Event) -> [Option<Waker>; 2] {
+        let Some(state) = self.state(event.token()) else { return [None, None] };
+        // EOF, a reset or an error must reach a waiting reader too, or it
+        // would wait forever for data that will never come.
+        let readable = event.is_readable() || event.is_read_closed() || event.is_error();
+        let writable = event.is_writable() || event.is_write_closed() || event.is_error();
+        let mut wake = [None, None];
+        if readable {
+            state.readable = true;
+            wake[0] = state.read_waker.take();
+        }
+        if writable {
+            state.writable = true;
+            wake[1] = state.write_waker.take();
+        }
+        wake
+    }
+
+    /// The slot index of a token, as traces show it ("source 3").
+    pub(crate) fn source_number(token: mio::Token) -> usize {
+        token.0 & INDEX_MASK
+    }
+
+    /// How many sockets are registered.
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.sources.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reused_slot_gets_a_token_that_old_events_do_not_match() {
+        let mut reactor = Reactor::default();
+        let old = reactor.insert();
+        reactor.remove(old);
+        let new = reactor.insert();
+        assert_eq!(Reactor::source_number(old), Reactor::source_number(new), "the slab reused the slot");
+        assert_ne!(old, new, "but the generation differs");
+        reactor.clear_ready(old, Direction::Read);
+        assert!(reactor.poll_ready(new, Direction::Read, std::task::Waker::noop()), "stale token changed nothing");
+        assert_eq!(reactor.len(), 1);
+    }
+
+    #[test]
+    fn tokens_never_collide_with_the_waker_token() {
+        let mut reactor = Reactor { registered: usize::MAX - 1, ..Reactor::default() };
+        for _ in 0..4 {
+            let token = reactor.insert();
+            assert_ne!(token, mio::Token(usize::MAX));
+        }
+    }
+}
