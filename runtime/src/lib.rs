@@ -35,6 +35,8 @@ pub mod io;
 pub mod net;
 mod reactor;
 pub mod runtime;
+#[cfg(unix)]
+pub mod signal;
 pub mod stream;
 pub mod task;
 mod task_group;
