@@ -4,11 +4,12 @@
 use std::cell::{Cell, RefCell};
 use std::future::poll_fn;
 use std::rc::Rc;
-use std::sync::{Arc, Mutex};
-use std::task::{Poll, Waker};
+use std::task::Poll;
 use std::time::Duration;
 
 use aioli::runtime::Builder;
+
+mod common;
 use aioli::task::{Builder as TaskBuilder, TaskState};
 use aioli::time::sleep;
 
@@ -79,28 +80,8 @@ fn a_paused_trace_is_the_same_on_every_run() {
 fn a_wake_from_another_thread_is_traced_as_such() {
     let (builder, lines) = captured(|b| b.trace(true));
     builder.build().unwrap().block_on(async {
-        let slot: Arc<Mutex<(Option<Waker>, bool)>> = Arc::default();
-        let remote = slot.clone();
-        let thread = std::thread::spawn(move || {
-            std::thread::sleep(Duration::from_millis(20));
-            let waker = remote.lock().map(|mut state| {
-                state.1 = true;
-                state.0.take()
-            });
-            if let Ok(Some(waker)) = waker {
-                waker.wake();
-            }
-        });
-        poll_fn(|cx| {
-            let mut state = slot.lock().unwrap();
-            if state.1 {
-                Poll::Ready(())
-            } else {
-                state.0 = Some(cx.waker().clone());
-                Poll::Pending
-            }
-        })
-        .await;
+        let (woken, thread) = common::completed_by_another_thread(Duration::from_millis(20));
+        woken.await;
         thread.join().unwrap();
     });
     let lines = lines.take();
@@ -261,29 +242,9 @@ fn without_the_waker_ring_a_cross_thread_wake_waits_for_the_next_timer() {
     let runtime = Builder::new().debug(false).cross_thread_wakeups(false).build().unwrap();
     let noticed_after = runtime.block_on(async {
         let _backstop = aioli::spawn(sleep(Duration::from_millis(300)));
-        let slot: Arc<Mutex<(Option<Waker>, bool)>> = Arc::default();
-        let remote = slot.clone();
         let start = std::time::Instant::now();
-        let thread = std::thread::spawn(move || {
-            std::thread::sleep(Duration::from_millis(10));
-            let waker = remote.lock().map(|mut state| {
-                state.1 = true;
-                state.0.take()
-            });
-            if let Ok(Some(waker)) = waker {
-                waker.wake();
-            }
-        });
-        poll_fn(|cx| {
-            let mut state = slot.lock().unwrap();
-            if state.1 {
-                Poll::Ready(())
-            } else {
-                state.0 = Some(cx.waker().clone());
-                Poll::Pending
-            }
-        })
-        .await;
+        let (woken, thread) = common::completed_by_another_thread(Duration::from_millis(10));
+        woken.await;
         thread.join().unwrap();
         start.elapsed()
     });

@@ -3,12 +3,12 @@
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
-use std::sync::{Arc, Mutex};
-use std::task::{Poll, Waker};
 use std::time::Duration;
 
 use aioli::time::{interval, sleep, sleep_until, timeout, Instant, MissedTickBehavior};
 use aioli::Runtime;
+
+mod common;
 
 fn paused() -> Runtime {
     Runtime::builder().paused_clock(true).build().unwrap()
@@ -226,31 +226,8 @@ fn a_wake_from_another_thread_ends_a_blocking_poll() {
     let (report, outcome) = std::sync::mpsc::channel();
     let loop_thread = std::thread::spawn(move || {
         let waited = aioli::run(async {
-            let slot: Arc<Mutex<(Option<Waker>, bool)>> = Arc::default();
-            let for_thread = slot.clone();
-            let waker_thread = std::thread::spawn(move || {
-                std::thread::sleep(Duration::from_millis(30));
-                let waker = match for_thread.lock() {
-                    Ok(mut state) => {
-                        state.1 = true;
-                        state.0.take()
-                    }
-                    Err(_) => None,
-                };
-                if let Some(waker) = waker {
-                    waker.wake();
-                }
-            });
-            std::future::poll_fn(|cx| {
-                let mut state = slot.lock().unwrap();
-                if state.1 {
-                    Poll::Ready(())
-                } else {
-                    state.0 = Some(cx.waker().clone());
-                    Poll::Pending
-                }
-            })
-            .await;
+            let (woken, waker_thread) = common::completed_by_another_thread(Duration::from_millis(30));
+            woken.await;
             waker_thread.join().is_ok()
         });
         let _ = report.send(waited);
@@ -262,37 +239,13 @@ fn a_wake_from_another_thread_ends_a_blocking_poll() {
 
 #[test]
 fn many_cross_thread_wakes_are_never_lost() {
-    // Races the wakers against the loop parking, 200 times.
+    // Races the wakers against the loop parking, 200 times: half the
+    // threads fire at once, half after a short sleep.
     aioli::run(async {
         for round in 0..200u32 {
-            let slot: Arc<Mutex<(Option<Waker>, bool)>> = Arc::default();
-            let for_thread = slot.clone();
-            let thread = std::thread::spawn(move || {
-                if round % 2 == 0 {
-                    std::thread::yield_now();
-                }
-                let waker = {
-                    let mut state = for_thread.lock().unwrap();
-                    state.1 = true;
-                    state.0.take()
-                };
-                if let Some(waker) = waker {
-                    waker.wake();
-                }
-            });
-            let woke = timeout(
-                Duration::from_secs(10),
-                std::future::poll_fn(|cx| {
-                    let mut state = slot.lock().unwrap();
-                    if state.1 {
-                        Poll::Ready(())
-                    } else {
-                        state.0 = Some(cx.waker().clone());
-                        Poll::Pending
-                    }
-                }),
-            )
-            .await;
+            let delay = if round % 2 == 0 { Duration::ZERO } else { Duration::from_micros(200) };
+            let (woken, thread) = common::completed_by_another_thread(delay);
+            let woke = timeout(Duration::from_secs(10), woken).await;
             assert!(woke.is_ok(), "round {round}: a wake from another thread was lost");
             thread.join().unwrap();
         }
