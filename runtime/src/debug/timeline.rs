@@ -23,11 +23,21 @@ use std::io;
 use std::path::Path;
 use std::time::Duration;
 
-/// The track (`tid`) of the loop itself; tasks use their spawn number,
-/// and the main future uses [`MAIN_TRACK`].
+/// The track (`tid`) of the loop itself. Viewers read `tid` as a 32-bit
+/// number, so tracks are small: 0 the loop, 1 the main future, and task
+/// number n on track n + 1 ([`task_track`]).
 pub(crate) const LOOP_TRACK: u64 = 0;
-/// The main future's track: after the loop's, before every task's.
-pub(crate) const MAIN_TRACK: u64 = u64::MAX;
+/// The main future's track.
+pub(crate) const MAIN_TRACK: u64 = 1;
+
+/// The track of a task (or of the main future).
+pub(crate) fn task_track(id: crate::task::Id) -> u64 {
+    if id == crate::task::Id::MAIN {
+        MAIN_TRACK
+    } else {
+        id.number().saturating_add(1)
+    }
+}
 
 /// One event of the timeline.
 struct Event {
@@ -105,12 +115,8 @@ impl Timeline {
                 "{{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":{track},\"args\":{{\"name\":{}}}}}",
                 json_string(name)
             );
-            // Sort the tracks: the loop first, then main, then tasks.
-            let order = match *track {
-                LOOP_TRACK => 0,
-                MAIN_TRACK => 1,
-                task => task.saturating_add(1),
-            };
+            // Keep the viewer's track order: loop, main, then tasks.
+            let order = *track;
             separator(&mut out);
             let _ = write!(
                 out,

@@ -24,7 +24,7 @@
 
 use std::fmt;
 
-use super::timeline::MAIN_TRACK;
+use super::timeline::task_track;
 use super::{Activity, LineSink};
 use crate::runtime::core::Core;
 use crate::task::Id;
@@ -93,7 +93,7 @@ impl Core {
     fn report_wake(&self, id: Id, cause: &str) {
         trace_event!(self, "wake {} by {cause}", self.task_label(id));
         if let Some(timeline) = &self.diag.timeline {
-            let track = if id == Id::MAIN { MAIN_TRACK } else { id.number() };
+            let track = task_track(id);
             timeline.borrow_mut().instant(track, format!("woken by {cause}"), "wake");
         }
     }

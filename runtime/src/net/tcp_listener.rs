@@ -11,6 +11,24 @@ use super::{first_that_works, resolve, TcpStream};
 use crate::reactor::source::IoSource;
 use crate::reactor::Direction;
 
+/// How many finished handshakes the kernel queues for `accept`. A
+/// connection that arrives when the queue is full is dropped or reset, so
+/// a burst bigger than this fails before the accept loop can run (asyncio's
+/// `start_server` uses 100, tokio 1024; Linux caps it at `somaxconn`).
+const BACKLOG: i32 = 1024;
+
+/// A non-blocking listening socket with SO_REUSEADDR (a restarted server
+/// can bind again at once) and a backlog of [`BACKLOG`].
+fn listen(addr: SocketAddr) -> io::Result<std::net::TcpListener> {
+    let socket = socket2::Socket::new(socket2::Domain::for_address(addr), socket2::Type::STREAM, None)?;
+    #[cfg(unix)]
+    socket.set_reuse_address(true)?;
+    socket.set_nonblocking(true)?;
+    socket.bind(&addr.into())?;
+    socket.listen(BACKLOG)?;
+    Ok(socket.into())
+}
+
 /// A TCP socket listening for connections (asyncio's `start_server`).
 ///
 /// ```
@@ -46,9 +64,7 @@ impl TcpListener {
     pub async fn bind(addr: impl ToSocketAddrs) -> io::Result<TcpListener> {
         let addrs = resolve(addr, "TcpListener::bind")?;
         first_that_works(addrs, "could not listen on", |addr| async move {
-            // mio's bind sets SO_REUSEADDR (a restarted server can rebind
-            // at once) and listens with a backlog of 1024.
-            let listener = mio::net::TcpListener::bind(addr)?;
+            let listener = mio::net::TcpListener::from_std(listen(addr)?);
             Ok(TcpListener { source: IoSource::new(listener)? })
         })
         .await

@@ -21,7 +21,7 @@ use crossbeam_channel::Receiver;
 
 use super::Builder;
 use crate::coop;
-use crate::debug::timeline::MAIN_TRACK;
+use crate::debug::timeline::task_track;
 use crate::debug::{trace_event, Activity, Diagnostics};
 use crate::reactor::Reactor;
 use crate::task::table::{NewTask, TaskFuture, TaskTable};
@@ -140,8 +140,7 @@ impl Core {
     /// Ids come from the run queue, which may hold stale ones (a waker that
     /// outlived its task): those find no slot and are skipped.
     pub(crate) fn poll_task(&self, id: Id) {
-        let started = self.diag.times_polls().then(std::time::Instant::now);
-        let poll_time = started.map(|_| self.clock.now());
+        let poll_time = self.diag.times_polls().then(|| self.clock.now());
         let taken = self.tasks.borrow_mut().take_for_poll(id, self.tick.get(), poll_time);
         let Some(mut task) = taken else { return };
 
@@ -153,6 +152,8 @@ impl Core {
 
         trace_event!(self, "poll {}", self.task_label(id));
         stop_here_before_each_poll(self.tick.get(), self.run_queue.len(), id.number(), task.name.as_deref());
+        // Timed after the debugger hook, so a pause there is no "slow poll".
+        let started = poll_time.map(|_| std::time::Instant::now());
         let mut cx = Context::from_waker(&task.waker);
         coop::reset();
         self.diag.activity.set(Activity::Polling(id));
@@ -205,11 +206,12 @@ impl Core {
     fn cancel_task(&self, id: Id, future: TaskFuture, completion: Rc<dyn Completion>, why: &str) {
         let future_type = self.tasks.borrow().get(id).map(|slot| slot.future_type).unwrap_or("?");
         trace_event!(self, "cancel {} ({why}): dropping its future {future_type}", self.task_label(id));
-        self.tasks.borrow_mut().remove(id);
         let before = self.diag.activity.replace(Activity::Cancelling(id));
         drop_quietly(future);
         completion.finish_with_error(JoinError::Cancelled);
         self.diag.activity.set(before);
+        // Removed last, so traces of the wakes above can still name it.
+        self.tasks.borrow_mut().remove(id);
     }
 
     /// Cancels and drops every task left: the end of `asyncio.run`.
@@ -279,7 +281,7 @@ impl Core {
         }
         if let Some(timeline) = &self.diag.timeline {
             let label = self.task_label(id);
-            timeline.borrow_mut().name_track(id.number(), label);
+            timeline.borrow_mut().name_track(task_track(id), label);
         }
     }
 
@@ -288,7 +290,7 @@ impl Core {
         let spent = started.elapsed();
         self.check_poll_duration(id, spent);
         if let Some(timeline) = &self.diag.timeline {
-            let track = if id == Id::MAIN { MAIN_TRACK } else { id.number() };
+            let track = task_track(id);
             timeline.borrow_mut().slice(track, format!("poll {}", self.task_label(id)), "poll", started, spent);
         }
     }
