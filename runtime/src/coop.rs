@@ -6,8 +6,9 @@
 //! inside one poll and no timer, IO event or other task would ever run.
 //!
 //! So each poll of a task starts with a budget of [`BUDGET_PER_POLL`]
-//! units, and aioli's own leaf futures (today: `Sleep`) spend one unit each
-//! time they are polled. When the budget is gone, the leaf pretends not to
+//! units, and aioli's own leaf futures (a `Sleep`, and every socket
+//! operation through `IoSource::poll_io`) spend one unit each time they
+//! are polled. When the budget is gone, the leaf pretends not to
 //! be ready: it wakes its task at once and returns `Pending`. The task goes
 //! to the back of the run queue, and the tick moves on. tokio calls the
 //! same idea "cooperative scheduling" (`tokio::task::coop`); asyncio has

@@ -301,3 +301,38 @@ fn sockets_need_a_loop() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let _ = TcpListener::from_std(listener);
 }
+
+#[test]
+fn two_tasks_waiting_on_one_socket_are_both_woken() {
+    // Both receivers wait for "readable" on the same socket; each must get
+    // a datagram. (With one waker slot per direction, the second waiter
+    // would replace the first, which would then hang.)
+    aioli::run(async {
+        let shared = std::rc::Rc::new(UdpSocket::bind("127.0.0.1:0").await.unwrap());
+        let addr = shared.local_addr().unwrap();
+        let receivers: Vec<_> = (0..2)
+            .map(|_| {
+                let socket = shared.clone();
+                aioli::spawn(async move {
+                    let mut buf = [0u8; 16];
+                    socket.recv_from(&mut buf).await.map(|(n, _)| buf[..n].to_vec())
+                })
+            })
+            .collect();
+        // Let both receivers reach their wait before anything arrives.
+        for _ in 0..3 {
+            aioli::task::yield_now().await;
+        }
+        let sender = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        sender.send_to(b"one", addr).await.unwrap();
+        sender.send_to(b"two", addr).await.unwrap();
+        let mut got: Vec<Vec<u8>> = timeout(LIMIT, aioli::join_all(receivers))
+            .await
+            .expect("both receivers were woken")
+            .into_iter()
+            .map(|result| result.unwrap().unwrap())
+            .collect();
+        got.sort();
+        assert_eq!(got, [b"one".to_vec(), b"two".to_vec()]);
+    });
+}

@@ -81,6 +81,9 @@ impl<R> BufReader<R> {
 
 impl<R: AsyncRead + Unpin> AsyncRead for BufReader<R> {
     fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, out: &mut [u8]) -> Poll<io::Result<usize>> {
+        if out.is_empty() {
+            return Poll::Ready(Ok(0)); // as the trait promises, without touching the reader
+        }
         // Nothing buffered and a big read: skip the copy, read straight
         // into the caller's buffer.
         if self.pos == self.filled && out.len() >= self.buf.len() {

@@ -22,8 +22,8 @@ where
     R: AsyncRead + Unpin + ?Sized,
     W: AsyncWrite + Unpin + ?Sized,
 {
-    // 64 KiB: large enough that a bulk transfer costs few system calls
-    // per megabyte, small enough to live on the future's own state.
+    // 64 KiB on the heap: large enough that a bulk transfer costs few
+    // system calls per megabyte; on the heap so the future stays small.
     let mut chunk = vec![0u8; 64 * 1024];
     let mut total = 0u64;
     loop {

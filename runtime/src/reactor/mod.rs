@@ -4,8 +4,8 @@
 //! phase 3 of the tick blocks in. Registration gives it a slot in a `slab`
 //! here, and the slot index plus a generation become its `mio::Token`, the
 //! number the OS hands back with each readiness event. Phase 4 looks the
-//! token up, notes which directions became ready, and wakes the task
-//! waiting in each direction (one waker for reading, one for writing, so a
+//! token up, notes which directions became ready, and wakes the tasks
+//! waiting in each direction (readers and writers are kept apart, so a
 //! reader task and a writer task can share one socket).
 //!
 //! mio is *edge-triggered*: it reports "readable" once per new arrival of
@@ -50,10 +50,53 @@ struct SourceState {
     readable: bool,
     /// Writable since the last `WouldBlock` on a write.
     writable: bool,
-    /// The task waiting to read, if any.
-    read_waker: Option<Waker>,
-    /// The task waiting to write, if any.
-    write_waker: Option<Waker>,
+    /// The tasks waiting to read.
+    readers: Waiters,
+    /// The tasks waiting to write.
+    writers: Waiters,
+}
+
+/// The tasks waiting on one direction of one socket.
+///
+/// Usually there is one (a connection's reader), and it lives in `first`
+/// without any allocation. Sockets whose operations take `&self` (an
+/// `Rc<UdpSocket>` shared by two receiving tasks, a listener accepting in
+/// two tasks) can have more; they wait in `more`, and an event wakes them
+/// all, since each will retry and only one may find data.
+#[derive(Default)]
+pub(crate) struct Waiters {
+    first: Option<Waker>,
+    more: Vec<Waker>,
+}
+
+impl Waiters {
+    /// Adds `waker` unless a waker for the same task is already there.
+    fn register(&mut self, waker: &Waker) {
+        match &self.first {
+            None => self.first = Some(waker.clone()),
+            Some(first) if first.will_wake(waker) => {}
+            Some(_) => {
+                if !self.more.iter().any(|other| other.will_wake(waker)) {
+                    self.more.push(waker.clone());
+                }
+            }
+        }
+    }
+
+    /// Wakes every waiter (call with no borrow of the reactor held).
+    pub(crate) fn wake_all(self) {
+        if let Some(first) = self.first {
+            first.wake();
+        }
+        for waker in self.more {
+            waker.wake();
+        }
+    }
+
+    /// True if nobody waits.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.first.is_none() && self.more.is_empty()
+    }
 }
 
 /// All registered sockets of one loop.
@@ -69,17 +112,21 @@ impl Reactor {
     /// both ways: the first read or write simply tries, and `WouldBlock`
     /// says otherwise. (Assuming "not ready" instead could miss data that
     /// arrived before registration.)
-    pub(crate) fn insert(&mut self) -> mio::Token {
+    pub(crate) fn insert(&mut self) -> std::io::Result<mio::Token> {
+        if self.sources.vacant_key() > INDEX_MASK {
+            // Only reachable on 32-bit targets (65,536 live sockets).
+            return Err(std::io::Error::other("too many sockets registered with this aioli loop"));
+        }
         self.registered = self.registered.wrapping_add(1);
         let generation = self.registered & GENERATION_MASK;
         let index = self.sources.insert(SourceState {
             generation,
             readable: true,
             writable: true,
-            read_waker: None,
-            write_waker: None,
+            readers: Waiters::default(),
+            writers: Waiters::default(),
         });
-        mio::Token(index | (generation << INDEX_BITS))
+        Ok(mio::Token(index | (generation << INDEX_BITS)))
     }
 
     /// Frees a socket's slot (it was deregistered from mio already).
@@ -101,15 +148,12 @@ impl Reactor {
             // operation and gets the OS's own answer instead of hanging.
             return true;
         };
-        let (ready, slot) = match direction {
-            Direction::Read => (state.readable, &mut state.read_waker),
-            Direction::Write => (state.writable, &mut state.write_waker),
+        let (ready, waiters) = match direction {
+            Direction::Read => (state.readable, &mut state.readers),
+            Direction::Write => (state.writable, &mut state.writers),
         };
         if !ready {
-            match slot {
-                Some(old) if old.will_wake(waker) => {}
-                _ => *slot = Some(waker.clone()),
-            }
+            waiters.register(waker);
         }
         ready
     }
@@ -125,22 +169,23 @@ impl Reactor {
         }
     }
 
-    /// Phase 4: records what `event` reports and returns the wakers to
-    /// wake (taken out, so the caller wakes them with no borrow held).
-    pub(crate) fn on_event(&mut self, event: &mio::event::Event) -> [Option<Waker>; 2] {
-        let Some(state) = self.state(event.token()) else { return [None, None] };
+    /// Phase 4: records what `event` reports and returns the waiters to
+    /// wake, readers then writers (taken out, so the caller wakes them with
+    /// no borrow held).
+    pub(crate) fn on_event(&mut self, event: &mio::event::Event) -> [Waiters; 2] {
+        let Some(state) = self.state(event.token()) else { return Default::default() };
         // EOF, a reset or an error must reach a waiting reader too, or it
         // would wait forever for data that will never come.
         let readable = event.is_readable() || event.is_read_closed() || event.is_error();
         let writable = event.is_writable() || event.is_write_closed() || event.is_error();
-        let mut wake = [None, None];
+        let mut wake: [Waiters; 2] = Default::default();
         if readable {
             state.readable = true;
-            wake[0] = state.read_waker.take();
+            wake[0] = std::mem::take(&mut state.readers);
         }
         if writable {
             state.writable = true;
-            wake[1] = state.write_waker.take();
+            wake[1] = std::mem::take(&mut state.writers);
         }
         wake
     }
@@ -164,9 +209,9 @@ mod tests {
     #[test]
     fn a_reused_slot_gets_a_token_that_old_events_do_not_match() {
         let mut reactor = Reactor::default();
-        let old = reactor.insert();
+        let old = reactor.insert().unwrap();
         reactor.remove(old);
-        let new = reactor.insert();
+        let new = reactor.insert().unwrap();
         assert_eq!(Reactor::source_number(old), Reactor::source_number(new), "the slab reused the slot");
         assert_ne!(old, new, "but the generation differs");
         reactor.clear_ready(old, Direction::Read);
@@ -178,7 +223,7 @@ mod tests {
     fn tokens_never_collide_with_the_waker_token() {
         let mut reactor = Reactor { registered: usize::MAX - 1, ..Reactor::default() };
         for _ in 0..4 {
-            let token = reactor.insert();
+            let token = reactor.insert().unwrap();
             assert_ne!(token, mio::Token(usize::MAX));
         }
     }

@@ -37,7 +37,7 @@ impl<S: Source> IoSource<S> {
     #[track_caller]
     pub(crate) fn new(mut io: S) -> io::Result<IoSource<S>> {
         with_core(|core| {
-            let token = core.reactor.borrow_mut().insert();
+            let token = core.reactor.borrow_mut().insert()?;
             let registered =
                 core.poller.borrow().registry().register(&mut io, token, Interest::READABLE | Interest::WRITABLE);
             match registered {

@@ -30,8 +30,9 @@ use crate::task::{Completion, Id, JoinError, JoinHandle, JoinShared};
 use crate::time::clock::Clock;
 use crate::time::timers::TimerQueue;
 
-/// The `mio` token of the cross-thread waker. IO sources use small tokens
-/// (slab indices), so the largest one can never collide with them.
+/// The `mio` token of the cross-thread waker. Socket tokens are a slab
+/// index plus a generation that never reaches the top bit (see
+/// `reactor::GENERATION_MASK`), so no socket can have this one.
 pub(crate) const WAKER_TOKEN: mio::Token = mio::Token(usize::MAX);
 
 /// Everything one event loop owns. Lives in an `Rc` on the loop's thread;

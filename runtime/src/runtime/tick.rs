@@ -142,8 +142,8 @@ impl Core {
     }
 
     /// Phase 4. Each event names a registered socket by its token; the
-    /// reactor records the readiness and hands back the waiting tasks'
-    /// wakers. The cross-thread waker's event needs no handling: the woken
+    /// reactor records the readiness and hands back the wakers of the
+    /// tasks waiting on it. The cross-thread waker's event needs no handling: the woken
     /// task's id is already in the run queue, and the event's only job was
     /// to end phase 3.
     fn dispatch_io_events(&self) {
@@ -152,12 +152,12 @@ impl Core {
             if event.token() == WAKER_TOKEN {
                 continue;
             }
-            let wakers = self.reactor.borrow_mut().on_event(event);
+            let waiters = self.reactor.borrow_mut().on_event(event);
             let source = Reactor::source_number(event.token());
-            for (waker, readable) in wakers.into_iter().zip([true, false]) {
-                if let Some(waker) = waker {
+            for (waiters, readable) in waiters.into_iter().zip([true, false]) {
+                if !waiters.is_empty() {
                     self.diag.activity.set(Activity::DispatchingIo { source, readable });
-                    waker.wake();
+                    waiters.wake_all();
                 }
             }
         }
