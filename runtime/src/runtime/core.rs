@@ -10,6 +10,7 @@
 
 use std::any::Any;
 use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
 use std::future::Future;
 use std::io;
 use std::panic::{catch_unwind, AssertUnwindSafe, Location};
@@ -40,8 +41,13 @@ pub(crate) const WAKER_TOKEN: mio::Token = mio::Token(usize::MAX);
 pub(crate) struct Core {
     /// Every live task, by id.
     pub(crate) tasks: RefCell<TaskTable>,
-    /// Ids of tasks to poll, in wake order. Wakers on any thread send here.
+    /// Ids of tasks woken from other threads. Phase 1 moves them onto
+    /// `local_queue`; the channel is what makes such wakes thread-safe.
     pub(crate) run_queue: Receiver<Id>,
+    /// Ids woken on the loop's own thread (nearly all wakes): a plain
+    /// queue, with no channel, atomics or fences. Phase 1 moves the ids
+    /// other threads sent through `run_queue` in here first.
+    pub(crate) local_queue: RefCell<VecDeque<Id>>,
     /// The sending half of the run queue, plus the `mio::Waker`.
     pub(crate) shared: Arc<Shared>,
     /// Pending timers, ordered by deadline.
@@ -77,6 +83,7 @@ impl Core {
         Ok(Core {
             tasks: RefCell::new(TaskTable::default()),
             run_queue: receiver,
+            local_queue: RefCell::new(VecDeque::new()),
             shared: Arc::new(shared),
             timers: RefCell::new(TimerQueue::default()),
             reactor: RefCell::new(Reactor::default()),
@@ -152,7 +159,11 @@ impl Core {
         }
 
         trace_event!(self, "poll {}", self.task_label(id));
-        stop_here_before_each_poll(self.tick.get(), self.run_queue.len(), id.number(), task.name.as_deref());
+        // The local queue's length is one load; the channel's `len()` is a
+        // loop over atomics, a tenth of a ping-pong poll. Phase 1 drained
+        // the channel into the local queue at the start of the tick.
+        let still_queued = self.local_queue.borrow().len();
+        stop_here_before_each_poll(self.tick.get(), still_queued, id.number(), task.name.as_deref());
         // Timed after the debugger hook, so a pause there is no "slow poll".
         let started = poll_time.map(|_| std::time::Instant::now());
         let mut cx = Context::from_waker(&task.waker);
@@ -163,7 +174,6 @@ impl Core {
         // broke is dropped right below.
         let outcome = catch_unwind(AssertUnwindSafe(|| task.future.as_mut().poll(&mut cx)));
         self.diag.activity.set(Activity::Idle);
-        drop(task.waker); // so the lost-waker check counts only clones kept by futures
         if let Some(started) = started {
             self.after_timed_poll(id, started);
         }
@@ -172,7 +182,7 @@ impl Core {
             Ok(Poll::Pending) => {
                 trace_event!(self, "  {} -> Pending", self.task_label(id));
                 let mut tasks = self.tasks.borrow_mut();
-                if let Some(slot) = tasks.put_back(id, task.future) {
+                if let Some(slot) = tasks.put_back(id, task.future, task.waker) {
                     self.check_pending_task(id, slot);
                 }
             }
@@ -215,24 +225,45 @@ impl Core {
         self.tasks.borrow_mut().remove(id);
     }
 
+    /// How many ids wait in the two run queues together.
+    #[cfg(test)]
+    pub(crate) fn queued(&self) -> usize {
+        self.local_queue.borrow().len() + self.run_queue.len()
+    }
+
+    /// True when no task id waits in either run queue.
+    pub(crate) fn nothing_queued(&self) -> bool {
+        self.local_queue.borrow().is_empty() && self.run_queue.is_empty()
+    }
+
     /// Cancels and drops every task left: the end of `asyncio.run`.
     pub(crate) fn cancel_all_tasks(&self) {
         self.diag.activity.set(Activity::ShuttingDown);
         loop {
-            let next = self.tasks.borrow().iter().next().map(|(id, _)| id);
-            let Some(id) = next else { break };
-            // Take the future out first and drop it after: a destructor
-            // may touch the table (spawn, abort, look up a name).
-            let taken = self.tasks.borrow_mut().take_for_poll(id, self.tick.get(), None);
-            match taken {
-                Some(task) => self.cancel_task(id, task.future, task.completion, "the main future returned"),
-                None => {
-                    self.tasks.borrow_mut().remove(id);
+            // One pass over the table per round, not one `iter().next()`
+            // per task: that scan walks every slot freed so far, which made
+            // shutting down n tasks cost n² steps. A destructor may spawn
+            // (hence the outer loop) or end another task (then its id finds
+            // no slot and is skipped).
+            let ids: Vec<Id> = self.tasks.borrow().iter().map(|(id, _)| id).collect();
+            if ids.is_empty() {
+                break;
+            }
+            for id in ids {
+                // Take the future out first and drop it after: a destructor
+                // may touch the table (spawn, abort, look up a name).
+                let taken = self.tasks.borrow_mut().take_for_poll(id, self.tick.get(), None);
+                match taken {
+                    Some(task) => self.cancel_task(id, task.future, task.completion, "the main future returned"),
+                    None => {
+                        self.tasks.borrow_mut().remove(id);
+                    }
                 }
             }
         }
         // Ids of the tasks just removed may still sit in the run queue.
         while self.run_queue.try_recv().is_ok() {}
+        self.local_queue.borrow_mut().clear();
         self.diag.activity.set(Activity::Idle);
     }
 

@@ -73,7 +73,7 @@ fn a_task_woken_many_times_is_queued_once() {
                 waker.wake_by_ref();
             }
         }
-        assert_eq!(with_core(|core| core.run_queue.len()), 1, "ten wakes, one queue entry");
+        assert_eq!(with_core(|core| core.queued()), 1, "ten wakes, one queue entry");
         crate::task::yield_now().await;
         assert_eq!(polls.get(), 2, "polled once for ten wakes");
         task.abort();

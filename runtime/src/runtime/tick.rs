@@ -52,8 +52,17 @@ impl Core {
     /// Phase 1. At most `tick_batch` polls, so a task that keeps waking
     /// itself cannot keep timers and IO (phases 2–4) from ever running.
     fn run_ready_tasks(&self, main: &mut MainTask<'_>) {
+        {
+            // Wakes from other threads came through the channel; line them
+            // up behind the local ones.
+            let mut local = self.local_queue.borrow_mut();
+            while let Ok(id) = self.run_queue.try_recv() {
+                local.push_back(id);
+            }
+        }
         for _ in 0..self.tick_batch {
-            let Ok(id) = self.run_queue.try_recv() else { break };
+            let next = self.local_queue.borrow_mut().pop_front();
+            let Some(id) = next else { break };
             if id == Id::MAIN {
                 main.poll(self);
             } else {
@@ -89,7 +98,7 @@ impl Core {
             // also ring the mio::Waker), and only then look at the queue a
             // last time. Every wake is now seen by one of the two checks.
             self.shared.announce_park();
-            if !self.run_queue.is_empty() {
+            if !self.nothing_queued() {
                 timeout = Some(Duration::ZERO);
             }
         }
@@ -111,7 +120,7 @@ impl Core {
         // A paused clock moves only here, when nothing at all is ready and
         // no blocking job is out: it jumps to the next deadline instead of
         // sleeping until it.
-        let idle = events.is_empty() && self.run_queue.is_empty() && self.blocking_in_flight.get() == 0;
+        let idle = events.is_empty() && self.nothing_queued() && self.blocking_in_flight.get() == 0;
         if self.clock.is_paused() && idle {
             if let Some(deadline) = self.timers.borrow().next_deadline() {
                 let jump = deadline.saturating_duration_since(self.clock.now());
@@ -125,7 +134,7 @@ impl Core {
     /// How long phase 3 may block: zero when work is waiting, until the
     /// next timer otherwise, and forever when there is no timer at all.
     fn poll_timeout(&self) -> Option<Duration> {
-        if !self.run_queue.is_empty() {
+        if !self.nothing_queued() {
             return Some(Duration::ZERO);
         }
         let next_deadline = self.timers.borrow().next_deadline()?;

@@ -35,8 +35,11 @@ pub(crate) struct TaskSlot {
     generation: u64,
     /// The task's future. `None` only while the loop is polling it.
     future: Option<TaskFuture>,
-    /// The task's one waker, made once at spawn.
-    pub(crate) waker: Waker,
+    /// The task's one waker, made once at spawn. `None` only while the
+    /// loop is polling the task: like the future, it is moved out for the
+    /// poll and back after, never cloned (a clone and its drop are two
+    /// atomic read-modify-writes on every poll).
+    waker: Option<Waker>,
     /// The state behind `waker`: its "scheduled" flag lives here.
     waker_state: Arc<TaskWaker>,
     /// Where the result, panic or cancellation is reported.
@@ -103,7 +106,7 @@ impl TaskTable {
         self.slots.insert(TaskSlot {
             generation: id.generation,
             future: Some(task.future),
-            waker: task.waker,
+            waker: Some(task.waker),
             waker_state: task.waker_state,
             completion: task.completion,
             name: task.name,
@@ -132,23 +135,20 @@ impl TaskTable {
     pub(crate) fn take_for_poll(&mut self, id: Id, tick: u64, now: Option<Instant>) -> Option<TakenTask> {
         let slot = self.get_mut(id)?;
         let future = slot.future.take()?;
+        let waker = slot.waker.take()?;
         slot.waker_state.clear_scheduled();
         slot.polls += 1;
         slot.last_poll_tick = tick;
         slot.last_poll_at = now;
-        Some(TakenTask {
-            future,
-            waker: slot.waker.clone(),
-            completion: slot.completion.clone(),
-            name: slot.name.clone(),
-        })
+        Some(TakenTask { future, waker, completion: slot.completion.clone(), name: slot.name.clone() })
     }
 
     /// Puts the future back after a poll that returned `Pending`, and
     /// returns the slot for the hang detectors to inspect.
-    pub(crate) fn put_back(&mut self, id: Id, future: TaskFuture) -> Option<&mut TaskSlot> {
+    pub(crate) fn put_back(&mut self, id: Id, future: TaskFuture, waker: Waker) -> Option<&mut TaskSlot> {
         let slot = self.get_mut(id)?;
         slot.future = Some(future);
+        slot.waker = Some(waker);
         Some(slot)
     }
 

@@ -7,8 +7,10 @@
 //!
 //! 1. flips the `scheduled` flag, so a task woken ten times before it runs
 //!    is queued once, not ten times;
-//! 2. sends the task's id into the run queue, a `crossbeam-channel` that
-//!    any thread may send into ([`Shared::schedule`]).
+//! 2. queues the task's id: on the loop's own thread (nearly every wake)
+//!    onto the loop's local `VecDeque`, with no atomics at all; from any
+//!    other thread into a `crossbeam-channel` ([`Shared::schedule`]),
+//!    ringing the loop awake if it sleeps in the OS poller.
 //!
 //! Wakers must be `Send + Sync` (std requires it, and a blocking-pool thread
 //! or a timer thread may well wake a task) even though tasks themselves
@@ -28,7 +30,8 @@ use crate::context::try_with_core;
 
 /// The part of the loop that other threads may touch.
 pub(crate) struct Shared {
-    /// Sending end of the run queue; the loop holds the receiving end.
+    /// Sending end of the cross-thread run queue; the loop holds the
+    /// receiving end and moves what arrives onto its local queue.
     run_queue: Sender<Id>,
     /// Makes `mio::Poll::poll` return early when the loop is blocked in it.
     io_waker: mio::Waker,
@@ -169,7 +172,19 @@ impl Wake for TaskWaker {
             self.report_wake(queue_it);
         }
         if queue_it {
-            self.shared.schedule(self.id);
+            // On the loop's own thread the loop is running, not parked:
+            // a push onto its local queue is all it takes. Only wakes from
+            // other threads pay for the channel, the fence and the syscall.
+            let queued_locally = try_with_core(|core| {
+                let same_loop = Arc::ptr_eq(&core.shared, &self.shared);
+                if same_loop {
+                    core.local_queue.borrow_mut().push_back(self.id);
+                }
+                same_loop
+            });
+            if queued_locally != Some(true) {
+                self.shared.schedule(self.id);
+            }
         }
     }
 }
