@@ -34,6 +34,12 @@ pub(crate) fn reset() {
     BUDGET.with(|budget| budget.set(BUDGET_PER_POLL));
 }
 
+/// The task poll is over: outside a task the budget is unlimited again,
+/// so a future polled by hand later on this thread is never refused.
+pub(crate) fn end_poll() {
+    BUDGET.with(|budget| budget.set(u32::MAX));
+}
+
 /// Spends one unit; when none is left, wakes the task and says `Pending`.
 pub(crate) fn poll_proceed(cx: &mut Context<'_>) -> Poll<()> {
     let left = BUDGET.with(|budget| {

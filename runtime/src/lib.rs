@@ -9,7 +9,11 @@
 //! - [`time`]: sleeps, timeouts and intervals from one ordered timer map;
 //! - the combinators ([`join_all`], [`select`], [`wait`], [`as_completed`],
 //!   [`TaskGroup`]) that run several futures at once;
-//! - [`stream`]: the async counterpart of `Iterator`.
+//! - [`stream`]: the async counterpart of `Iterator`;
+//! - [`sync`]: `Mutex`, `Semaphore`, `Event`, `Condvar`, `Queue`,
+//!   `oneshot` and `mpsc`, for tasks that coordinate;
+//! - [`net`] and [`io`]: TCP and UDP sockets on the loop's reactor, and the
+//!   async read/write traits with buffering.
 //!
 //! ```
 //! use std::time::Duration;
@@ -38,6 +42,7 @@ pub mod runtime;
 #[cfg(unix)]
 pub mod signal;
 pub mod stream;
+pub mod sync;
 pub mod task;
 mod task_group;
 pub mod time;

@@ -173,6 +173,7 @@ impl Core {
         // because a panicked task is never polled again: whatever state it
         // broke is dropped right below.
         let outcome = catch_unwind(AssertUnwindSafe(|| task.future.as_mut().poll(&mut cx)));
+        coop::end_poll();
         self.diag.activity.set(Activity::Idle);
         if let Some(started) = started {
             self.after_timed_poll(id, started);

@@ -52,6 +52,7 @@ impl<'a> MainTask<'a> {
         core.diag.activity.set(Activity::Polling(Id::MAIN));
         let started = core.diag.times_polls().then(std::time::Instant::now);
         self.finished = self.future.as_mut().poll(&mut cx).is_ready();
+        coop::end_poll();
         core.diag.activity.set(Activity::Idle);
         if let Some(started) = started {
             core.after_timed_poll(Id::MAIN, started);
