@@ -13,7 +13,8 @@
 //! - [`sync`]: `Mutex`, `Semaphore`, `Event`, `Condvar`, `Queue`,
 //!   `oneshot` and `mpsc`, for tasks that coordinate;
 //! - [`net`] and [`io`]: TCP and UDP sockets on the loop's reactor, and the
-//!   async read/write traits with buffering.
+//!   async read/write traits with buffering;
+//! - [`fs`] and [`spawn_blocking`]: files and blocking work on a thread pool.
 //!
 //! ```
 //! use std::time::Duration;
@@ -31,10 +32,12 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod blocking;
 mod combine;
 mod context;
 mod coop;
 mod debug;
+pub mod fs;
 pub mod io;
 pub mod net;
 mod reactor;
@@ -47,6 +50,7 @@ pub mod task;
 mod task_group;
 pub mod time;
 
+pub use blocking::spawn_blocking;
 pub use combine::as_completed::{as_completed, AsCompleted};
 pub use combine::join::{join, join3, join_all, try_join_all};
 pub use combine::select::{select, select_all, Either};

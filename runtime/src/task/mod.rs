@@ -25,6 +25,7 @@ use std::panic::Location;
 
 use crate::context::with_core;
 
+pub use crate::blocking::{spawn_blocking, BLOCKING_KEEP_ALIVE, MAX_BLOCKING_THREADS};
 pub use crate::debug::dump::{current, dump, TaskDump, TaskState, TaskSummary};
 pub(crate) use join::{Completion, JoinShared};
 pub use join::{JoinError, JoinHandle};

@@ -1,0 +1,476 @@
+//! Files: async `read`, `write` and `File`, done on the blocking pool.
+//!
+//! Sockets are async in aioli because the OS can say when one is ready:
+//! the reactor registers it with epoll, and a task waits until a read
+//! would not block. Regular files have no such state. The kernel calls a
+//! file "always ready" (select and poll report it readable and writable
+//! at once, and epoll refuses to register one at all, with `EPERM`), yet
+//! any read may still wait for the disk, and a write for the page cache
+//! to drain. There is no readiness to wait for, so there is nothing for
+//! the reactor to do.
+//!
+//! So every file operation here is a `std::fs` call sent to the blocking
+//! pool with [`spawn_blocking`]: the loop stays free while the disk works.
+//! asyncio has no async files at all; the `aiofiles` package does exactly
+//! this (each call goes to a thread pool executor), and so does tokio's
+//! `tokio::fs`. (Linux's io_uring can do real async file IO; that is a
+//! different reactor, and a different book.)
+//!
+//! Errors carry the path: std's "No such file or directory (os error 2)"
+//! becomes "could not open /x/y: No such file or directory (os error 2)".
+//! The error kind is std's, and `source()` gives back std's error (with
+//! its `raw_os_error`).
+//!
+//! Cancelling: an operation sent to the pool cannot be stopped (see
+//! [`spawn_blocking`]). Dropping one of these futures only stops waiting
+//! for it; a `write` still happens. For [`File`], the file itself rides
+//! along with each job, and comes back with the next call: see its docs.
+//!
+//! Chapter: docs/src/14-files.md
+
+use std::error::Error;
+use std::fmt;
+use std::fs::{Metadata, OpenOptions};
+use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::blocking::spawn_blocking;
+use crate::task::JoinHandle;
+
+/// Reads the whole file at `path`: aiofiles' `f.read()` after `open(path, "rb")`.
+///
+/// ```
+/// aioli::run(async {
+///     let path = std::env::temp_dir().join(format!("aioli-doc-read-{}", std::process::id()));
+///     aioli::fs::write(&path, b"hello").await?;
+///     assert_eq!(aioli::fs::read(&path).await?, b"hello");
+///     aioli::fs::remove_file(&path).await
+/// })
+/// .unwrap();
+/// ```
+pub async fn read(path: impl AsRef<Path>) -> io::Result<Vec<u8>> {
+    on_pool(path.as_ref(), "read", |path| std::fs::read(path)).await
+}
+
+/// Reads the whole file at `path` as UTF-8 text.
+///
+/// An error of kind `InvalidData` if the file is not valid UTF-8.
+pub async fn read_to_string(path: impl AsRef<Path>) -> io::Result<String> {
+    on_pool(path.as_ref(), "read", |path| std::fs::read_to_string(path)).await
+}
+
+/// Writes `contents` to the file at `path`, creating it, or replacing
+/// what it held.
+///
+/// The bytes are copied first (the pool thread needs its own), so
+/// `contents` may be borrowed. If this future is dropped after its first
+/// poll, the write still happens.
+///
+/// ```
+/// aioli::run(async {
+///     let path = std::env::temp_dir().join(format!("aioli-doc-write-{}", std::process::id()));
+///     aioli::fs::write(&path, "one line\n").await?;
+///     assert_eq!(aioli::fs::read_to_string(&path).await?, "one line\n");
+///     aioli::fs::remove_file(&path).await
+/// })
+/// .unwrap();
+/// ```
+pub async fn write(path: impl AsRef<Path>, contents: impl AsRef<[u8]>) -> io::Result<()> {
+    let contents = contents.as_ref().to_vec();
+    on_pool(path.as_ref(), "write", move |path| std::fs::write(path, contents)).await
+}
+
+/// Creates the directory `path` and all its missing parents, like
+/// `mkdir -p` (Python's `os.makedirs(path, exist_ok=True)`).
+pub async fn create_dir_all(path: impl AsRef<Path>) -> io::Result<()> {
+    on_pool(path.as_ref(), "create directory", |path| std::fs::create_dir_all(path)).await
+}
+
+/// Removes the file at `path` (not a directory).
+pub async fn remove_file(path: impl AsRef<Path>) -> io::Result<()> {
+    on_pool(path.as_ref(), "remove", |path| std::fs::remove_file(path)).await
+}
+
+/// The size, kind, permissions and times of the file at `path` (following
+/// symbolic links): Python's `os.stat`.
+pub async fn metadata(path: impl AsRef<Path>) -> io::Result<Metadata> {
+    on_pool(path.as_ref(), "read metadata of", |path| std::fs::metadata(path)).await
+}
+
+/// Runs `op(path)` on the blocking pool; an error says what could not be
+/// done (`action`) to which path.
+async fn on_pool<T>(
+    path: &Path,
+    action: &'static str,
+    op: impl FnOnce(&Path) -> io::Result<T> + Send + 'static,
+) -> io::Result<T>
+where
+    T: Send + 'static,
+{
+    let path: Arc<Path> = Arc::from(path);
+    let shown = path.clone();
+    let job = spawn_blocking(move || op(&path).map_err(|error| with_path(error, action, &path)));
+    match job.await {
+        Ok(result) => result,
+        Err(join_error) => Err(io::Error::other(format!("could not {action} {}: {join_error}", shown.display()))),
+    }
+}
+
+/// Adds "could not `action` `path`: " in front of an error's message,
+/// keeping its kind, and std's error as its `source()`.
+fn with_path(error: io::Error, action: &'static str, path: &Path) -> io::Error {
+    io::Error::new(error.kind(), PathError { action, path: path.to_path_buf(), source: error })
+}
+
+/// The error inside the `io::Error`s of this module.
+#[derive(Debug)]
+struct PathError {
+    /// What was tried: "open", "read", "write", …
+    action: &'static str,
+    /// On which file.
+    path: PathBuf,
+    /// What std said.
+    source: io::Error,
+}
+
+impl fmt::Display for PathError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "could not {} {}: {}", self.action, self.path.display(), self.source)
+    }
+}
+
+impl Error for PathError {
+    fn source(&self) -> Option<&(dyn Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
+/// The most one [`File::read`] asks of the OS at a time. Each read job
+/// allocates a buffer of this size at most, so a read into a huge slice
+/// does not allocate a huge buffer on the pool thread (tokio: 2 MiB).
+const MAX_READ_CHUNK: usize = 1024 * 1024;
+
+/// An open file whose reads and writes run on the blocking pool:
+/// aiofiles' `async with aiofiles.open(path) as f`.
+///
+/// Each call moves the `std::fs::File` to a pool thread, does the
+/// operation there, and brings it back. Methods take `&mut self`, so one
+/// `File` has one operation at a time, in the order they were called.
+///
+/// ```
+/// use aioli::fs::File;
+///
+/// aioli::run(async {
+///     let path = std::env::temp_dir().join(format!("aioli-doc-file-{}", std::process::id()));
+///     let mut file = File::create(&path).await?;
+///     file.write_all(b"first line\n").await?;
+///     file.sync_all().await?;
+///     drop(file);
+///
+///     let mut file = File::open(&path).await?;
+///     let mut text = String::new();
+///     file.read_to_string(&mut text).await?;
+///     assert_eq!(text, "first line\n");
+///     aioli::fs::remove_file(&path).await
+/// })
+/// .unwrap();
+/// ```
+///
+/// # A future dropped mid-way
+///
+/// A job already on the pool cannot be stopped, and it holds the file. So
+/// the job, and the file with it, stay in the `File`, and **the next call
+/// first waits for that job to finish**, then goes on with the file back:
+///
+/// - bytes a dropped read had already read are not lost: the next read
+///   returns them first (and a write first moves the file position back
+///   over them, so it lands where the reader left off);
+/// - the error of a dropped write (or sync) is returned by the next call,
+///   not lost; that call did not run, call it again;
+/// - nothing is read or written twice, and the order of operations is the
+///   order of the calls.
+///
+/// tokio's `File` keeps the same rules. The one way to lose the file is a
+/// job that never comes back (the loop ended while it ran); every later
+/// call then says so.
+///
+/// `File` has no buffer for writes: each `write_all` reaches the OS before
+/// it returns, so small writes cost a pool round trip each. Collect small
+/// writes into one buffer first.
+pub struct File {
+    /// Where the `std::fs::File` is now.
+    state: State,
+    /// Bytes that a read whose future was dropped took from the file.
+    /// They come first in the next read.
+    read_ahead: Vec<u8>,
+    /// The path the file was opened with, for error messages.
+    path: Arc<Path>,
+}
+
+/// Where a [`File`]'s `std::fs::File` is.
+///
+/// ```text
+///          a call sends a job                the job is joined
+///   Idle ─────────────────────▶ Busy ─────────────────────────▶ Idle
+///                                 │ the job was cancelled or panicked
+///                                 ▼
+///                               Lost (every call now fails, saying so)
+/// ```
+enum State {
+    /// Here, ready for the next call.
+    Idle(std::fs::File),
+    /// On the pool. The job hands back the file, the bytes it read (a
+    /// read's, maybe partial) and how it ended. `reading` says whether a
+    /// leftover job's error concerns nobody (a read) or must be reported
+    /// (a write or sync).
+    Busy { job: JoinHandle<(std::fs::File, Vec<u8>, io::Result<()>)>, reading: bool },
+    /// Gone with a job that never came back; the text says why.
+    Lost(String),
+}
+
+impl File {
+    /// Opens the file at `path` for reading: Python's `open(path, "rb")`.
+    pub async fn open(path: impl AsRef<Path>) -> io::Result<File> {
+        File::open_with(path, OpenOptions::new().read(true)).await
+    }
+
+    /// Creates the file at `path` for writing, emptying it if it exists:
+    /// Python's `open(path, "wb")`.
+    pub async fn create(path: impl AsRef<Path>) -> io::Result<File> {
+        File::open_with(path, OpenOptions::new().write(true).create(true).truncate(true)).await
+    }
+
+    /// Opens the file at `path` with std's [`OpenOptions`], for the other
+    /// modes. Appending, Python's `open(path, "a")`:
+    ///
+    /// ```
+    /// use std::fs::OpenOptions;
+    /// use aioli::fs::File;
+    ///
+    /// aioli::run(async {
+    ///     let path = std::env::temp_dir().join(format!("aioli-doc-append-{}", std::process::id()));
+    ///     aioli::fs::write(&path, "a\n").await?;
+    ///     let mut log = File::open_with(&path, OpenOptions::new().append(true)).await?;
+    ///     log.write_all(b"b\n").await?;
+    ///     assert_eq!(aioli::fs::read_to_string(&path).await?, "a\nb\n");
+    ///     aioli::fs::remove_file(&path).await
+    /// })
+    /// .unwrap();
+    /// ```
+    pub async fn open_with(path: impl AsRef<Path>, options: &OpenOptions) -> io::Result<File> {
+        let options = options.clone();
+        let path: Arc<Path> = Arc::from(path.as_ref());
+        let file = on_pool(&path, "open", move |path| options.open(path)).await?;
+        Ok(File { state: State::Idle(file), read_ahead: Vec::new(), path })
+    }
+
+    /// The path this file was opened with.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Reads some bytes into `buf` and returns how many; 0 at the end of
+    /// the file (or if `buf` is empty). Like `std::io::Read::read`, it may
+    /// return fewer bytes than `buf` holds, at most 1 MiB per call.
+    pub async fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.settle().await?;
+        if !self.read_ahead.is_empty() {
+            let count = buf.len().min(self.read_ahead.len());
+            buf[..count].copy_from_slice(&self.read_ahead[..count]);
+            self.read_ahead.drain(..count);
+            return Ok(count);
+        }
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        let wanted = buf.len().min(MAX_READ_CHUNK);
+        let (bytes, result) = self
+            .run("read", true, move |file| {
+                let mut chunk = vec![0; wanted];
+                match file.read(&mut chunk) {
+                    Ok(count) => {
+                        chunk.truncate(count);
+                        (chunk, Ok(()))
+                    }
+                    Err(error) => (Vec::new(), Err(error)),
+                }
+            })
+            .await?;
+        result?;
+        buf[..bytes.len()].copy_from_slice(&bytes);
+        Ok(bytes.len())
+    }
+
+    /// Reads everything up to the end of the file, appending it to `buf`;
+    /// returns how many bytes were appended. On an error, the bytes read
+    /// before it are appended too (as with std).
+    pub async fn read_to_end(&mut self, buf: &mut Vec<u8>) -> io::Result<usize> {
+        self.settle().await?;
+        let from_before = std::mem::take(&mut self.read_ahead);
+        buf.extend_from_slice(&from_before);
+        let (bytes, result) = self
+            .run("read", true, |file| {
+                let mut bytes = Vec::new();
+                let result = file.read_to_end(&mut bytes).map(|_| ());
+                (bytes, result)
+            })
+            .await?;
+        buf.extend_from_slice(&bytes);
+        result?;
+        Ok(from_before.len() + bytes.len())
+    }
+
+    /// Reads everything up to the end of the file as UTF-8, appending it
+    /// to `buf`; returns how many bytes were appended. An error of kind
+    /// `InvalidData` if the bytes are not UTF-8 (then `buf` is unchanged).
+    pub async fn read_to_string(&mut self, buf: &mut String) -> io::Result<usize> {
+        let mut bytes = Vec::new();
+        let count = self.read_to_end(&mut bytes).await?;
+        match String::from_utf8(bytes) {
+            Ok(text) => {
+                buf.push_str(&text);
+                Ok(count)
+            }
+            Err(error) => {
+                let invalid = io::Error::new(io::ErrorKind::InvalidData, error);
+                Err(with_path(invalid, "read text from", &self.path))
+            }
+        }
+    }
+
+    /// Writes all of `data` (copied first: the pool thread needs its own)
+    /// at the current position, or at the end in append mode.
+    pub async fn write_all(&mut self, data: &[u8]) -> io::Result<()> {
+        self.settle().await?;
+        let data = data.to_vec();
+        let unread = self.take_read_ahead();
+        let (_, result) = self
+            .run("write", false, move |file| {
+                let result = rewind(file, unread).and_then(|()| file.write_all(&data));
+                (Vec::new(), result)
+            })
+            .await?;
+        result
+    }
+
+    /// Waits until every earlier write has reached the OS, and returns the
+    /// error of one whose future was dropped, if it failed. (`File` keeps
+    /// no buffer of its own, so there is nothing else to flush; use
+    /// [`sync_all`](File::sync_all) to reach the disk.)
+    pub async fn flush(&mut self) -> io::Result<()> {
+        self.settle().await
+    }
+
+    /// Waits until the data and metadata written so far are on the disk
+    /// (`fsync`): Python's `os.fsync(f.fileno())`.
+    pub async fn sync_all(&mut self) -> io::Result<()> {
+        self.settle().await?;
+        let (_, result) = self.run("sync", false, |file| (Vec::new(), file.sync_all())).await?;
+        result
+    }
+
+    /// Sends `op` to the pool with the file, and waits for the file to
+    /// come back. Call only after `settle`, with the file `Idle`.
+    async fn run(
+        &mut self,
+        action: &'static str,
+        reading: bool,
+        op: impl FnOnce(&mut std::fs::File) -> (Vec<u8>, io::Result<()>) + Send + 'static,
+    ) -> io::Result<(Vec<u8>, io::Result<()>)> {
+        let mut file = match std::mem::replace(&mut self.state, State::Lost(String::new())) {
+            State::Idle(file) => file,
+            other => {
+                self.state = other;
+                return Err(self.unusable(action));
+            }
+        };
+        let path = self.path.clone();
+        let job = spawn_blocking(move || {
+            let (bytes, result) = op(&mut file);
+            (file, bytes, result.map_err(|error| with_path(error, action, &path)))
+        });
+        // The job is stored before the first await: if this future is
+        // dropped from here on, the job and the file stay in `self`, for
+        // the next call's `settle`.
+        self.state = State::Busy { job, reading };
+        match self.join_job(action).await? {
+            Some((bytes, result, _)) => Ok((bytes, result)),
+            None => Err(self.unusable(action)),
+        }
+    }
+
+    /// Waits for a job that a dropped future left behind, if any, and
+    /// takes its results: read bytes go to `read_ahead`, a write's error is
+    /// returned. Afterwards the file is `Idle`, or `Lost` (an error).
+    async fn settle(&mut self) -> io::Result<()> {
+        let Some((bytes, result, reading)) = self.join_job("use").await? else {
+            return Ok(());
+        };
+        self.read_ahead.extend_from_slice(&bytes);
+        match result {
+            // Nobody waits for a dropped read's error, and the read took
+            // nothing: the next read meets the problem again.
+            Err(_) if reading => Ok(()),
+            other => other,
+        }
+    }
+
+    /// If a job has the file, waits for it and puts the file back; returns
+    /// the job's bytes, its result and whether it was a read. `None` if
+    /// the file was here already.
+    async fn join_job(&mut self, action: &str) -> io::Result<Option<(Vec<u8>, io::Result<()>, bool)>> {
+        let (joined, reading) = match &mut self.state {
+            State::Idle(_) => return Ok(None),
+            State::Lost(_) => return Err(self.unusable(action)),
+            State::Busy { job, reading } => (job.await, *reading),
+        };
+        match joined {
+            Ok((file, bytes, result)) => {
+                self.state = State::Idle(file);
+                Ok(Some((bytes, result, reading)))
+            }
+            Err(join_error) => {
+                self.state = State::Lost(format!("the pool job holding it {join_error}"));
+                Err(self.unusable(action))
+            }
+        }
+    }
+
+    /// Read-ahead bytes a write must step back over (see `rewind`).
+    fn take_read_ahead(&mut self) -> usize {
+        let unread = self.read_ahead.len();
+        self.read_ahead.clear();
+        unread
+    }
+
+    /// The error for a call on a file that is gone.
+    fn unusable(&self, action: &str) -> io::Error {
+        let why = match &self.state {
+            State::Lost(why) if !why.is_empty() => why.as_str(),
+            _ => "it is no longer here",
+        };
+        io::Error::other(format!("could not {action} {}: the file is lost, {why}; open it again", self.path.display()))
+    }
+}
+
+/// Moves the file position back over `unread` bytes that were read ahead
+/// but never handed out, so a write lands where the reader left off.
+fn rewind(file: &mut std::fs::File, unread: usize) -> io::Result<()> {
+    if unread > 0 {
+        let back = i64::try_from(unread).map_err(io::Error::other)?;
+        file.seek(SeekFrom::Current(-back))?;
+    }
+    Ok(())
+}
+
+impl fmt::Debug for File {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = match &self.state {
+            State::Idle(_) => "idle",
+            State::Busy { .. } => "busy (a job on the pool has it)",
+            State::Lost(_) => "lost",
+        };
+        f.debug_struct("File").field("path", &self.path).field("state", &state).finish()
+    }
+}
