@@ -35,7 +35,12 @@ use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{ready, Context, Poll};
+
 use crate::blocking::spawn_blocking;
+use crate::io::{AsyncRead, AsyncWrite};
 use crate::task::JoinHandle;
 
 /// Reads the whole file at `path`: aiofiles' `f.read()` after `open(path, "rb")`.
@@ -195,9 +200,10 @@ const MAX_READ_CHUNK: usize = 1024 * 1024;
 /// job that never comes back (the loop ended while it ran); every later
 /// call then says so.
 ///
-/// `File` has no buffer for writes: each `write_all` reaches the OS before
-/// it returns, so small writes cost a pool round trip each. Collect small
-/// writes into one buffer first.
+/// `File` has no buffer of its own: each inherent `write_all` reaches the
+/// OS before it returns, so small writes cost a pool round trip each. For
+/// many small reads or writes, wrap it in `io::BufReader` / `io::BufWriter`
+/// (it implements `AsyncRead` and `AsyncWrite`, see below).
 pub struct File {
     /// Where the `std::fs::File` is now.
     state: State,
@@ -378,6 +384,24 @@ impl File {
         reading: bool,
         op: impl FnOnce(&mut std::fs::File) -> (Vec<u8>, io::Result<()>) + Send + 'static,
     ) -> io::Result<(Vec<u8>, io::Result<()>)> {
+        // The job is stored before the first await: if this future is
+        // dropped from here on, the job and the file stay in `self`, for
+        // the next call's `settle`.
+        self.launch(action, reading, op)?;
+        match self.join_job(action).await? {
+            Some((bytes, result, _)) => Ok((bytes, result)),
+            None => Err(self.unusable(action)),
+        }
+    }
+
+    /// Sends `op` to the pool with the file and leaves the job in
+    /// `self.state`. The file must be `Idle`.
+    fn launch(
+        &mut self,
+        action: &'static str,
+        reading: bool,
+        op: impl FnOnce(&mut std::fs::File) -> (Vec<u8>, io::Result<()>) + Send + 'static,
+    ) -> io::Result<()> {
         let mut file = match std::mem::replace(&mut self.state, State::Lost(String::new())) {
             State::Idle(file) => file,
             other => {
@@ -390,13 +414,32 @@ impl File {
             let (bytes, result) = op(&mut file);
             (file, bytes, result.map_err(|error| with_path(error, action, &path)))
         });
-        // The job is stored before the first await: if this future is
-        // dropped from here on, the job and the file stay in `self`, for
-        // the next call's `settle`.
         self.state = State::Busy { job, reading };
-        match self.join_job(action).await? {
-            Some((bytes, result, _)) => Ok((bytes, result)),
-            None => Err(self.unusable(action)),
+        Ok(())
+    }
+
+    /// The poll form of joining a job, for the `AsyncRead`/`AsyncWrite`
+    /// impls: ready once the file is `Idle` again. A finished read's bytes
+    /// go to `read_ahead`, and any job's error is returned (through these
+    /// traits, whoever polls next is the one who asked). `Ok(true)` means
+    /// a read job found the end of the file.
+    fn poll_join(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<bool>> {
+        let (joined, reading) = match &mut self.state {
+            State::Idle(_) => return Poll::Ready(Ok(false)),
+            State::Lost(_) => return Poll::Ready(Err(self.unusable("use"))),
+            State::Busy { job, reading } => (ready!(Pin::new(job).poll(cx)), *reading),
+        };
+        match joined {
+            Ok((file, bytes, result)) => {
+                self.state = State::Idle(file);
+                let at_end = reading && bytes.is_empty() && result.is_ok();
+                self.read_ahead.extend_from_slice(&bytes);
+                Poll::Ready(result.map(|()| at_end))
+            }
+            Err(join_error) => {
+                self.state = State::Lost(format!("the pool job holding it {join_error}"));
+                Poll::Ready(Err(self.unusable("use")))
+            }
         }
     }
 
@@ -451,6 +494,67 @@ impl File {
             _ => "it is no longer here",
         };
         io::Error::other(format!("could not {action} {}: the file is lost, {why}; open it again", self.path.display()))
+    }
+}
+
+/// The poll interface, so a `File` works with `BufReader` (`lines()`),
+/// `BufWriter` and `io::copy`. Reads go to the pool one chunk at a time.
+/// Writes are *write-behind*, as in tokio's `File`: `poll_write` copies
+/// the bytes, hands them to the pool and reports them written at once; a
+/// failure shows up in the next call, at the latest in `flush().await`,
+/// so flush before trusting that the data is there.
+impl AsyncRead for File {
+    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        loop {
+            let at_end = ready!(this.poll_join(cx))?;
+            if !this.read_ahead.is_empty() {
+                let count = buf.len().min(this.read_ahead.len());
+                buf[..count].copy_from_slice(&this.read_ahead[..count]);
+                this.read_ahead.drain(..count);
+                return Poll::Ready(Ok(count));
+            }
+            if at_end || buf.is_empty() {
+                return Poll::Ready(Ok(0));
+            }
+            let wanted = buf.len().min(MAX_READ_CHUNK);
+            this.launch("read", true, move |file| {
+                let mut chunk = vec![0; wanted];
+                match file.read(&mut chunk) {
+                    Ok(count) => {
+                        chunk.truncate(count);
+                        (chunk, Ok(()))
+                    }
+                    Err(error) => (Vec::new(), Err(error)),
+                }
+            })?;
+            // Go round: poll the new job, which registers our waker.
+        }
+    }
+}
+
+impl AsyncWrite for File {
+    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, data: &[u8]) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        ready!(this.poll_join(cx))?;
+        if data.is_empty() {
+            return Poll::Ready(Ok(0));
+        }
+        let accepted = data.len();
+        let (data, unread) = (data.to_vec(), this.take_read_ahead());
+        this.launch("write", false, move |file| {
+            let result = rewind(file, unread).and_then(|()| file.write_all(&data));
+            (Vec::new(), result)
+        })?;
+        Poll::Ready(Ok(accepted))
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.get_mut().poll_join(cx).map_ok(|_| ())
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.poll_flush(cx)
     }
 }
 

@@ -306,3 +306,59 @@ fn a_file_whose_job_ended_with_its_loop_says_it_is_lost() {
     let mut writer = OpenOptions::new().read(true).write(true).open(&fifo).unwrap();
     writer.write_all(b"done").unwrap();
 }
+
+#[test]
+fn a_file_works_with_bufreader_bufwriter_and_copy() {
+    use aioli::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, BufWriter};
+    use aioli::stream::StreamExt;
+
+    let dir = TempDir::new("io-traits");
+    let (source, copied) = (dir.join("lines.txt"), dir.join("copy.txt"));
+    aioli::run(async {
+        // Write-behind through BufWriter: many small writes, one flush.
+        let mut out = BufWriter::new(File::create(&source).await?);
+        for n in 0..1000 {
+            out.write_all(format!("line {n}\n").as_bytes()).await?;
+        }
+        out.flush().await?;
+        drop(out);
+
+        // Line by line, as `async for line in f` with aiofiles.
+        let mut lines = BufReader::new(File::open(&source).await?).lines();
+        let mut count = 0;
+        while let Some(line) = lines.next().await {
+            assert_eq!(line?, format!("line {count}"));
+            count += 1;
+        }
+        assert_eq!(count, 1000);
+
+        // copy: file to file through the traits; the end of the file ends it.
+        let mut from = File::open(&source).await?;
+        let mut to = File::create(&copied).await?;
+        let bytes = aioli::io::copy(&mut from, &mut to).await?;
+        assert_eq!(bytes, fs::metadata(&source).await?.len());
+        assert_eq!(fs::read(&copied).await?, fs::read(&source).await?);
+        Ok::<(), io::Error>(())
+    })
+    .unwrap();
+}
+
+#[test]
+fn a_failed_write_behind_shows_up_at_flush() {
+    use aioli::io::AsyncWriteExt;
+
+    let dir = TempDir::new("write-behind-error");
+    let path = dir.join("read-only.txt");
+    aioli::run(async {
+        fs::write(&path, "x").await?;
+        // Opened for reading only: the OS refuses the write on the pool
+        // thread, after poll_write has already reported it accepted.
+        let mut file = File::open(&path).await?;
+        AsyncWriteExt::write_all(&mut file, b"more").await?;
+        let flushed = AsyncWriteExt::flush(&mut file).await;
+        let error = flushed.expect_err("the refused write must surface at flush");
+        assert!(error.to_string().contains("could not write"), "{error}");
+        Ok::<(), io::Error>(())
+    })
+    .unwrap();
+}
