@@ -290,19 +290,7 @@ impl File {
         if buf.is_empty() {
             return Ok(0);
         }
-        let wanted = buf.len().min(MAX_READ_CHUNK);
-        let (bytes, result) = self
-            .run("read", true, move |file| {
-                let mut chunk = vec![0; wanted];
-                match file.read(&mut chunk) {
-                    Ok(count) => {
-                        chunk.truncate(count);
-                        (chunk, Ok(()))
-                    }
-                    Err(error) => (Vec::new(), Err(error)),
-                }
-            })
-            .await?;
+        let (bytes, result) = self.run("read", true, read_job(buf.len())).await?;
         result?;
         buf[..bytes.len()].copy_from_slice(&bytes);
         Ok(bytes.len())
@@ -349,14 +337,8 @@ impl File {
     /// at the current position, or at the end in append mode.
     pub async fn write_all(&mut self, data: &[u8]) -> io::Result<()> {
         self.settle().await?;
-        let data = data.to_vec();
-        let unread = self.take_read_ahead();
-        let (_, result) = self
-            .run("write", false, move |file| {
-                let result = rewind(file, unread).and_then(|()| file.write_all(&data));
-                (Vec::new(), result)
-            })
-            .await?;
+        let job = write_job(data.to_vec(), self.take_read_ahead());
+        let (_, result) = self.run("write", false, job).await?;
         result
     }
 
@@ -517,17 +499,7 @@ impl AsyncRead for File {
             if at_end || buf.is_empty() {
                 return Poll::Ready(Ok(0));
             }
-            let wanted = buf.len().min(MAX_READ_CHUNK);
-            this.launch("read", true, move |file| {
-                let mut chunk = vec![0; wanted];
-                match file.read(&mut chunk) {
-                    Ok(count) => {
-                        chunk.truncate(count);
-                        (chunk, Ok(()))
-                    }
-                    Err(error) => (Vec::new(), Err(error)),
-                }
-            })?;
+            this.launch("read", true, read_job(buf.len()))?;
             // Go round: poll the new job, which registers our waker.
         }
     }
@@ -540,13 +512,9 @@ impl AsyncWrite for File {
         if data.is_empty() {
             return Poll::Ready(Ok(0));
         }
-        let accepted = data.len();
-        let (data, unread) = (data.to_vec(), this.take_read_ahead());
-        this.launch("write", false, move |file| {
-            let result = rewind(file, unread).and_then(|()| file.write_all(&data));
-            (Vec::new(), result)
-        })?;
-        Poll::Ready(Ok(accepted))
+        let unread = this.take_read_ahead();
+        this.launch("write", false, write_job(data.to_vec(), unread))?;
+        Poll::Ready(Ok(data.len()))
     }
 
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
@@ -555,6 +523,33 @@ impl AsyncWrite for File {
 
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         self.poll_flush(cx)
+    }
+}
+
+/// The pool job of one read: up to `wanted` bytes (at most 1 MiB).
+fn read_job(wanted: usize) -> impl FnOnce(&mut std::fs::File) -> (Vec<u8>, io::Result<()>) + Send + 'static {
+    let wanted = wanted.min(MAX_READ_CHUNK);
+    move |file| {
+        let mut chunk = vec![0; wanted];
+        match file.read(&mut chunk) {
+            Ok(count) => {
+                chunk.truncate(count);
+                (chunk, Ok(()))
+            }
+            Err(error) => (Vec::new(), Err(error)),
+        }
+    }
+}
+
+/// The pool job of one write: step back over `unread` read-ahead bytes,
+/// then write all of `data`.
+fn write_job(
+    data: Vec<u8>,
+    unread: usize,
+) -> impl FnOnce(&mut std::fs::File) -> (Vec<u8>, io::Result<()>) + Send + 'static {
+    move |file| {
+        let result = rewind(file, unread).and_then(|()| file.write_all(&data));
+        (Vec::new(), result)
     }
 }
 
