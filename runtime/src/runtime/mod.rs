@@ -1,9 +1,9 @@
 //! The runtime: one event loop on one thread, and the way in (`run`).
 //!
-//! [`Runtime`] owns the loop's [`Core`](core): the task table, the run
+//! [`Runtime`] owns the loop's `Core` (`runtime/core.rs`): the task table, the run
 //! queue, the timers, the clock and the `mio::Poll` it sleeps in.
 //! [`Runtime::block_on`] makes that core the thread's current loop, turns
-//! the loop ([`tick`]: `run_once`, phase by phase) until the main future is
+//! the loop (`runtime/tick.rs`: `run_once`, phase by phase) until the main future is
 //! done, then cancels whatever tasks are left, as `asyncio.run` does.
 //!
 //! Chapter: docs/src/04-the-tick.md

@@ -1,9 +1,9 @@
 //! Tasks: a future the loop owns and polls until it is done.
 //!
 //! `spawn(future)` is asyncio's `create_task`. The future is boxed and put
-//! in a slot of the loop's task table ([`table`]); the task gets an
+//! in a slot of the loop's task table (`task/table.rs`); the task gets an
 //! [`Id`] made of the slot index and a generation, one waker for its whole
-//! life ([`waker`]), and the caller gets a [`JoinHandle`] ([`join`]) through
+//! life (`task/waker.rs`), and the caller gets a [`JoinHandle`] (`task/join.rs`) through
 //! which the result, a panic or a cancellation comes back.
 //!
 //! Tasks never leave the loop's thread, so `spawn` accepts futures that are

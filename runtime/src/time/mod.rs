@@ -1,13 +1,13 @@
 //! Time: sleeps, timeouts and intervals without a thread per sleep.
 //!
 //! Every pending [`Sleep`] has one entry in the loop's timer queue
-//! ([`timers`]), an ordered map keyed by deadline. The loop uses the
+//! (`time/timers.rs`), an ordered map keyed by deadline. The loop uses the
 //! earliest deadline as the timeout of its blocking poll (phase 3 of the
 //! tick), and afterwards wakes every entry whose deadline has passed
 //! (phase 2 of the next tick). [`timeout`] races a future against a
 //! `Sleep`; [`interval`] re-arms one `Sleep` each period.
 //!
-//! Time itself comes from the loop's [`clock`]: the real monotonic clock,
+//! Time itself comes from the loop's clock (`time/clock.rs`): the real monotonic clock,
 //! or a paused one that only moves when every task is waiting (see
 //! `Builder::paused_clock`). [`Instant::now`] reads whichever the current
 //! loop uses, which is why aioli has its own `Instant` type.
