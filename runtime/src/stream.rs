@@ -462,11 +462,18 @@ impl<T> Yielder<T> {
     ///
     /// If the stream has been dropped, this never returns: the producer
     /// task has been aborted, and this `.await` is where it stops.
+    ///
+    /// That holds for the producer task itself. If you hand the `Yielder`
+    /// to a task of your own, that task is *not* aborted with the stream,
+    /// and it would wait here forever: check [`is_closed`](Self::is_closed)
+    /// there before sending, or keep sends in the producer.
     pub async fn send(&self, item: T) {
         if self.sender.send(item).await.is_err() {
-            // Only a dropped `FromTask` closes the channel, and that drop
-            // also aborted this task, which is already queued to be
-            // dropped: waiting here is waiting for that.
+            // Only a dropped `FromTask` closes the channel. That drop also
+            // aborted the producer task, which is already queued to be
+            // dropped: for the producer, waiting here is waiting for that.
+            // (A task the Yielder was handed to waits for good; the doc
+            // comment above warns about it.)
             std::future::pending::<()>().await;
         }
     }

@@ -865,7 +865,21 @@ fn oneshot_send_to_a_dropped_or_closed_receiver_gives_the_value_back() {
     let (tx, mut rx) = oneshot::channel();
     rx.close();
     assert_eq!(tx.send(6), Err(6));
-    assert_eq!(rx.try_recv(), Err(oneshot::TryRecvError::Empty));
+    assert_eq!(rx.try_recv(), Err(oneshot::TryRecvError::Closed), "the failed send consumed the sender");
+}
+
+/// A closed receiver that is still awaited learns, once a `send` has
+/// failed and so consumed the sender, that no value will come: it must
+/// not wait forever.
+#[test]
+fn oneshot_awaiting_a_closed_receiver_after_a_failed_send_ends_with_an_error() {
+    paused().block_on(async {
+        let (tx, mut rx) = oneshot::channel::<u32>();
+        rx.close();
+        assert_eq!(tx.send(7), Err(7));
+        let got = timeout(Duration::from_secs(5), rx).await;
+        assert_eq!(got, Ok(Err(oneshot::RecvError)));
+    });
 }
 
 #[test]
@@ -914,4 +928,23 @@ fn oneshot_dropping_the_receiver_drops_an_unread_value() {
     assert_eq!(drops.get(), 0);
     drop(rx);
     assert_eq!(drops.get(), 1);
+}
+
+/// `blocking_recv` polls on a plain thread with a task-sized coop budget;
+/// afterwards the thread must have the unlimited budget back, or futures
+/// polled by hand on it start answering `Pending` with nothing to wait for.
+#[test]
+fn blocking_recv_leaves_the_thread_an_unlimited_coop_budget() {
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    tx.send(1).unwrap();
+    assert_eq!(rx.blocking_recv(), Some(1));
+
+    let semaphore = Semaphore::new(1000);
+    for i in 0..200 {
+        let acquire = std::pin::pin!(semaphore.acquire());
+        match poll_once(acquire) {
+            Poll::Ready(permit) => permit.forget(),
+            Poll::Pending => panic!("hand poll {i} of acquire was refused with permits free"),
+        }
+    }
 }

@@ -62,8 +62,12 @@ pub(crate) fn block_on<F: Future>(what: &str, future: F) -> F::Output {
         // Without this, a thread that once ran a loop would keep the budget
         // its last task left, possibly none, and a channel's poll would
         // answer `Pending` forever (see coop.rs).
+        // After the poll, `end_poll` gives the thread back the unlimited
+        // budget that hand-polled futures outside a task rely on.
         coop::reset();
-        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+        let polled = future.as_mut().poll(&mut cx);
+        coop::end_poll();
+        if let Poll::Ready(output) = polled {
             return output;
         }
         while !thread_waker.woken.swap(false, Ordering::Acquire) {
