@@ -186,6 +186,30 @@ fn current_names_the_running_task() {
     });
 }
 
+/// With every aid off the loop runs a second copy of `poll_task` with the
+/// hooks compiled out (`poll_task_as::<false>`). It must keep everything
+/// that is not a hook: `current()`, poll counts for the dump, aborts and
+/// caught panics, and it must print nothing, even for a lost waker.
+#[test]
+fn with_every_aid_off_the_loop_keeps_its_semantics_and_says_nothing() {
+    let (builder, lines) = captured(|b| b.paused_clock(true));
+    builder.build().unwrap().block_on(async {
+        let named = TaskBuilder::new().name("quiet").spawn(async {
+            aioli::task::yield_now().await;
+            aioli::task::current().map(|task| (task.name, task.polls))
+        });
+        assert_eq!(named.await.unwrap(), Some((Some("quiet".to_string()), 2)));
+
+        let forgetful = aioli::spawn(poll_fn(|_cx| Poll::<()>::Pending));
+        let panicking = aioli::spawn(async { panic!("on purpose, with the aids off") });
+        sleep(Duration::from_millis(10)).await;
+        forgetful.abort();
+        assert!(matches!(forgetful.await, Err(aioli::JoinError::Cancelled)));
+        assert!(matches!(panicking.await, Err(aioli::JoinError::Panicked(_))));
+    });
+    assert_eq!(lines.take(), Vec::<String>::new(), "no trace line and no warning with every aid off");
+}
+
 #[test]
 fn the_timeline_is_chrome_trace_json_with_a_slice_per_poll() {
     let path = std::env::temp_dir().join(format!("aioli-timeline-{}.json", std::process::id()));

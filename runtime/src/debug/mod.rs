@@ -12,8 +12,9 @@
 //! - a Chrome-trace timeline of every poll ([`timeline`];
 //!   `AIOLI_TRACE_FILE=trace.json`), to open in Perfetto.
 //!
-//! When all of it is off, each hook is one `if` on a field that is `None`:
-//! the benchmarks measure that cost.
+//! When all of it is off, a task poll checks one flag (`watched`) and runs
+//! a copy of `poll_task` with every hook compiled out; `cargo bench --bench
+//! debug_cost` measures the aids when they are on.
 //!
 //! Chapter: docs/src/09-debugging.md
 
@@ -146,6 +147,9 @@ pub(crate) struct Diagnostics {
     pub(crate) timeline: Option<RefCell<Timeline>>,
     /// What the loop is doing (set around each phase and each poll).
     pub(crate) activity: Cell<Activity>,
+    /// Any aid at all is on: the loop checks this one flag per poll
+    /// before it looks at any of the others.
+    pub(crate) watched: bool,
 }
 
 impl Diagnostics {
@@ -154,6 +158,11 @@ impl Diagnostics {
             tracer: settings.trace.then(|| Tracer::new(settings.sink.clone())),
             timeline: settings.timeline_file.is_some().then(|| RefCell::new(Timeline::new())),
             activity: Cell::new(Activity::Idle),
+            watched: settings.trace
+                || settings.timeline_file.is_some()
+                || settings.slow_poll.is_some()
+                || settings.lost_waker
+                || settings.busy_loop_after.is_some(),
             settings,
         }
     }

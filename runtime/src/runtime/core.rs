@@ -148,7 +148,20 @@ impl Core {
     /// Ids come from the run queue, which may hold stale ones (a waker that
     /// outlived its task): those find no slot and are skipped.
     pub(crate) fn poll_task(&self, id: Id) {
-        let poll_time = self.diag.times_polls().then(|| self.clock.now());
+        // The body below is compiled twice: with the debug aids (trace,
+        // detectors, timeline, the debugger stop) and without them. With
+        // every aid off (release builds, unless asked) this one branch is
+        // all they cost; `cargo bench --bench debug_cost` measures it.
+        if self.diag.watched {
+            self.poll_task_as::<true>(id);
+        } else {
+            self.poll_task_as::<false>(id);
+        }
+    }
+
+    /// [`poll_task`](Self::poll_task), with the debug hooks compiled in or out.
+    fn poll_task_as<const WATCHED: bool>(&self, id: Id) {
+        let poll_time = (WATCHED && self.diag.times_polls()).then(|| self.clock.now());
         let taken = self.tasks.borrow_mut().take_for_poll(id, self.tick.get(), poll_time);
         let Some(mut task) = taken else { return };
 
@@ -158,12 +171,9 @@ impl Core {
             return;
         }
 
-        trace_event!(self, "poll {}", self.task_label(id));
-        // The local queue's length is one load; the channel's `len()` is a
-        // loop over atomics, a tenth of a ping-pong poll. Phase 1 drained
-        // the channel into the local queue at the start of the tick.
-        let still_queued = self.local_queue.borrow().len();
-        stop_here_before_each_poll(self.tick.get(), still_queued, id.number(), task.name.as_deref());
+        if WATCHED {
+            self.before_watched_poll(id);
+        }
         // Timed after the debugger hook, so a pause there is no "slow poll".
         let started = poll_time.map(|_| std::time::Instant::now());
         let mut cx = Context::from_waker(&task.waker);
@@ -181,15 +191,22 @@ impl Core {
 
         match outcome {
             Ok(Poll::Pending) => {
-                trace_event!(self, "  {} -> Pending", self.task_label(id));
+                if WATCHED {
+                    trace_event!(self, "  {} -> Pending", self.task_label(id));
+                }
                 let mut tasks = self.tasks.borrow_mut();
-                if let Some(slot) = tasks.put_back(id, task.future, task.waker) {
-                    self.check_pending_task(id, slot);
+                let slot = tasks.put_back(id, task.future, task.waker);
+                if WATCHED {
+                    if let Some(slot) = slot {
+                        self.check_pending_task(id, slot);
+                    }
                 }
             }
             Ok(Poll::Ready(())) => {
                 // The wrapper already stored the output for the JoinHandle.
-                trace_event!(self, "  {} -> Ready (finished)", self.task_label(id));
+                if WATCHED {
+                    trace_event!(self, "  {} -> Ready (finished)", self.task_label(id));
+                }
                 self.tasks.borrow_mut().remove(id);
             }
             Err(payload) => {
@@ -318,6 +335,18 @@ impl Core {
         }
     }
 
+    /// Before a poll while debug aids are on: the trace line, and the
+    /// call a debugger breaks on.
+    fn before_watched_poll(&self, id: Id) {
+        trace_event!(self, "poll {}", self.task_label(id));
+        // Phase 1 drained the cross-thread channel into the local queue at
+        // the start of the tick, so its length is all that still waits.
+        let still_queued = self.local_queue.borrow().len();
+        let tasks = self.tasks.borrow();
+        let name = tasks.get(id).and_then(|slot| slot.name.as_deref());
+        stop_here_before_each_poll(self.tick.get(), still_queued, id.number(), name);
+    }
+
     /// After a timed poll: the slow-poll warning and the timeline slice.
     pub(crate) fn after_timed_poll(&self, id: Id, started: std::time::Instant) {
         let spent = started.elapsed();
@@ -334,6 +363,10 @@ impl Core {
 /// before it polls a task, with the tick number, how many more task ids
 /// wait in the run queue, and the task's number and name as plain
 /// arguments (`info args`), no digging through `RefCell`s needed.
+///
+/// It is called whenever a debug aid is on: always in debug builds, and in
+/// release builds with `AIOLI_DEBUG=1`, `AIOLI_TRACE=1` or the `Builder`
+/// switches (off, the loop skips it with the other hooks).
 #[inline(never)]
 fn stop_here_before_each_poll(tick: u64, still_queued: usize, task_number: u64, task_name: Option<&str>) {
     // black_box keeps the optimizer from removing the call and its

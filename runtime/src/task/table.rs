@@ -44,8 +44,8 @@ pub(crate) struct TaskSlot {
     waker_state: Arc<TaskWaker>,
     /// Where the result, panic or cancellation is reported.
     pub(crate) completion: Rc<dyn Completion>,
-    /// `task::Builder::name`, if one was given. An `Rc` so that each poll
-    /// can hand it to the debugger hook without copying the text.
+    /// `task::Builder::name`, if one was given. An `Rc`: trace lines and
+    /// dumps borrow it often, and a task's name never changes.
     pub(crate) name: Option<Rc<str>>,
     /// The line of user code that called `spawn`.
     pub(crate) spawned_at: &'static Location<'static>,
@@ -70,7 +70,6 @@ pub(crate) struct TakenTask {
     pub(crate) future: TaskFuture,
     pub(crate) waker: Waker,
     pub(crate) completion: Rc<dyn Completion>,
-    pub(crate) name: Option<Rc<str>>,
 }
 
 /// All live tasks of one loop.
@@ -140,7 +139,7 @@ impl TaskTable {
         slot.polls += 1;
         slot.last_poll_tick = tick;
         slot.last_poll_at = now;
-        Some(TakenTask { future, waker, completion: slot.completion.clone(), name: slot.name.clone() })
+        Some(TakenTask { future, waker, completion: slot.completion.clone() })
     }
 
     /// Puts the future back after a poll that returned `Pending`, and

@@ -145,6 +145,10 @@ impl TaskWaker {
     /// names its cause. On the loop's own thread that is immediate; from
     /// any other thread the id is noted for the loop to report after its
     /// next wait.
+    // Cold and out of line: with tracing off, `wake_by_ref` stays small
+    // enough to be inlined into `wake`, as if this did not exist.
+    #[cold]
+    #[inline(never)]
     fn report_wake(&self, queued: bool) {
         let on_loop_thread = try_with_core(|core| {
             let same_loop = Arc::ptr_eq(&core.shared, &self.shared);
@@ -164,6 +168,7 @@ impl Wake for TaskWaker {
         self.wake_by_ref();
     }
 
+    #[inline]
     fn wake_by_ref(self: &Arc<Self>) {
         // swap returns the old value: only the wake that flips it from
         // false to true queues the task.

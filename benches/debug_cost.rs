@@ -1,0 +1,237 @@
+//! What the debug aids cost: the same workloads with every aid off, with
+//! the debug aids on, and with trace mode on.
+//!
+//! | configuration | `Builder` calls                    | what runs on each poll and wake          |
+//! |---------------|------------------------------------|------------------------------------------|
+//! | `off`         | `.debug(false).trace(false)`       | one branch (`Core::poll_task`), one per wake |
+//! | `debug`       | `.debug(true)`                     | + the debugger stop, poll timing, the lost-waker and busy-loop checks |
+//! | `trace`       | `.trace(true).trace_to(sink)`      | + one formatted line per event, handed to a sink that counts and drops it |
+//!
+//! `off` is what a release build does by default. Its cost, compared with a
+//! loop that has no hooks at all, cannot be timed from inside one build:
+//! the hooks are compiled in. It is counted instead, in instructions, which
+//! `valgrind --tool=callgrind` gives repeatably on a noisy machine: delete
+//! the branch to `poll_task_as::<true>` and the `reports_wakes` check in
+//! `TaskWaker::wake_by_ref`, and compare the totals of
+//!
+//! ```text
+//! AIOLI_BENCH_SIDE=aioli AIOLI_BENCH_IN_PROCESS=1 AIOLI_BENCH_REPS=1 \
+//!     valgrind --tool=callgrind target/release/deps/runtime-<hash> ping
+//! ```
+//!
+//! The trace row uses a sink rather than stderr so that it measures the
+//! loop's work (building each line), not the terminal's. Writing to a
+//! terminal costs far more: `AIOLI_TRACE=1` is for reading a small
+//! program, not for timing one.
+//!
+//! ```text
+//! cargo bench --bench debug_cost              # 1 warm-up + 5 runs of each
+//! AIOLI_BENCH_QUICK=1 cargo bench --bench debug_cost   # 1/10 size, one run
+//! ```
+//!
+//! Chapter: docs/src/09-debugging.md ("What the aids cost").
+
+use std::cell::{Cell, RefCell};
+use std::future::poll_fn;
+use std::hint::black_box;
+use std::rc::Rc;
+use std::task::{Poll, Waker};
+use std::time::{Duration, Instant};
+
+use aioli::task::yield_now;
+use aioli::Runtime;
+
+/// Timed runs per workload and configuration, after one warm-up round.
+const REPS: usize = 5;
+
+/// The three ways the loop is built, in the table's column order.
+#[derive(Clone, Copy)]
+enum Aids {
+    Off,
+    Debug,
+    Trace,
+}
+
+impl Aids {
+    const ALL: [Aids; 3] = [Aids::Off, Aids::Debug, Aids::Trace];
+
+    /// A runtime with these aids; trace lines are counted into `lines`.
+    fn runtime(self, lines: &Rc<Cell<u64>>) -> Runtime {
+        let builder = Runtime::builder().debug(false).trace(false);
+        let builder = match self {
+            Aids::Off => builder,
+            // The busy-loop detector still counts self-wakes on every poll;
+            // the yield workload is a busy loop on purpose, so no warning.
+            Aids::Debug => builder.debug(true).busy_loop_threshold(Some(u32::MAX)),
+            Aids::Trace => {
+                let lines = lines.clone();
+                builder.trace(true).trace_to(move |line| {
+                    black_box(line);
+                    lines.set(lines.get() + 1);
+                })
+            }
+        };
+        builder.build().expect("aioli could not create its event loop")
+    }
+}
+
+/// A one-slot mailbox, as in benches/runtime.rs: a value and a waiting
+/// receiver's waker.
+#[derive(Default)]
+struct Slot {
+    value: Cell<Option<u64>>,
+    receiver: RefCell<Option<Waker>>,
+}
+
+impl Slot {
+    fn put(&self, value: u64) {
+        self.value.set(Some(value));
+        let receiver = self.receiver.borrow_mut().take();
+        if let Some(receiver) = receiver {
+            receiver.wake();
+        }
+    }
+
+    async fn take(&self) -> u64 {
+        poll_fn(|cx| match self.value.take() {
+            Some(value) => Poll::Ready(value),
+            None => {
+                *self.receiver.borrow_mut() = Some(cx.waker().clone());
+                Poll::Pending
+            }
+        })
+        .await
+    }
+}
+
+/// Two tasks pass a number back and forth: two wakes and two polls per
+/// round trip, nothing else. The workload where per-poll costs show most.
+async fn ping_pong(round_trips: u64) -> u64 {
+    let (to_b, to_a) = (Rc::new(Slot::default()), Rc::new(Slot::default()));
+    let (a_out, a_in) = (to_b.clone(), to_a.clone());
+    let a = aioli::spawn(async move {
+        let mut sum = 0;
+        for i in 0..round_trips {
+            a_out.put(i);
+            sum += a_in.take().await;
+        }
+        sum
+    });
+    let b = aioli::spawn(async move {
+        for _ in 0..round_trips {
+            let value = to_b.take().await;
+            to_a.put(value + 1);
+        }
+    });
+    b.await.expect("task B failed");
+    a.await.expect("task A failed")
+}
+
+/// Ten tasks yielding in turn.
+async fn yield_ten(per_task: usize) -> u64 {
+    let handles: Vec<_> = (0..10)
+        .map(|_| {
+            aioli::spawn(async move {
+                for _ in 0..per_task {
+                    yield_now().await;
+                }
+                per_task as u64
+            })
+        })
+        .collect();
+    let mut sum = 0;
+    for handle in handles {
+        sum += handle.await.expect("a yielding task failed");
+    }
+    sum
+}
+
+/// Spawn `n` tasks and await each.
+async fn spawn_join(n: usize) -> u64 {
+    let handles: Vec<_> = (0..n as u64).map(|i| aioli::spawn(async move { black_box(i) })).collect();
+    let mut sum = 0;
+    for handle in handles {
+        sum += handle.await.expect("a spawned task failed");
+    }
+    sum
+}
+
+/// One workload: a name, its full size, and how to run it at a size.
+struct Workload {
+    name: &'static str,
+    size: usize,
+    run: fn(&Runtime, usize) -> u64,
+}
+
+const WORKLOADS: [Workload; 3] = [
+    Workload { name: "ping-pong 100k round trips", size: 100_000, run: |rt, n| rt.block_on(ping_pong(n as u64)) },
+    Workload { name: "yield 10 tasks × 100k", size: 100_000, run: |rt, n| rt.block_on(yield_ten(n)) },
+    Workload { name: "spawn+join 100k tasks", size: 100_000, run: |rt, n| rt.block_on(spawn_join(n)) },
+];
+
+/// Times one run: a fresh runtime (built before the clock starts), one
+/// `block_on`, the teardown. Returns the time and the trace lines written.
+fn time_once(workload: &Workload, aids: Aids, size: usize) -> (Duration, u64) {
+    let lines = Rc::new(Cell::new(0));
+    let runtime = aids.runtime(&lines);
+    let start = Instant::now();
+    black_box((workload.run)(&runtime, size));
+    drop(runtime);
+    (start.elapsed(), lines.get())
+}
+
+fn format_ms(time: Duration) -> String {
+    format!("{:.1} ms", time.as_secs_f64() * 1e3)
+}
+
+fn main() {
+    let quick = std::env::var("AIOLI_BENCH_QUICK").is_ok_and(|value| value == "1");
+    let (scale, reps) = if quick { (10, 1) } else { (1, REPS) };
+    let load = std::fs::read_to_string("/proc/loadavg")
+        .map(|text| text.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".to_string());
+    println!(
+        "aioli with its debug aids off / on | {} | {} | load average {load}",
+        if quick { "QUICK (1/10 size)" } else { "full size" },
+        if quick { "1 run".to_string() } else { format!("1 warm-up + {reps} runs, median") },
+    );
+    println!();
+    println!(
+        "{:<28}  {:>10}  {:>18}  {:>18}  {:>12}",
+        "workload", "off", "debug (×off)", "trace (×off)", "trace lines"
+    );
+    println!("{}", "-".repeat(28 + 10 + 18 + 18 + 12 + 8));
+
+    for workload in &WORKLOADS {
+        let size = workload.size / scale;
+        if !quick {
+            for aids in Aids::ALL {
+                black_box(time_once(workload, aids, size));
+            }
+        }
+        // Rounds interleave the three configurations, so a burst of load
+        // on this shared machine hits all three alike.
+        let mut times: [Vec<Duration>; 3] = Default::default();
+        let mut trace_lines = 0;
+        for _ in 0..reps {
+            for (column, aids) in Aids::ALL.into_iter().enumerate() {
+                let (time, lines) = time_once(workload, aids, size);
+                times[column].push(time);
+                trace_lines = trace_lines.max(lines);
+            }
+        }
+        let [off, debug, trace] = times.map(|mut runs| {
+            runs.sort();
+            runs[runs.len() / 2]
+        });
+        let ratio = |time: Duration| time.as_secs_f64() / off.as_secs_f64();
+        println!(
+            "{:<28}  {:>10}  {:>18}  {:>18}  {:>12}",
+            workload.name,
+            format_ms(off),
+            format!("{} ({:.2})", format_ms(debug), ratio(debug)),
+            format!("{} ({:.2})", format_ms(trace), ratio(trace)),
+            trace_lines,
+        );
+    }
+}
