@@ -42,6 +42,26 @@ pub enum JoinError {
     Panicked(String),
 }
 
+impl JoinError {
+    /// True for [`JoinError::Cancelled`] (tokio's name for the check).
+    ///
+    /// ```
+    /// aioli::run(async {
+    ///     let handle = aioli::spawn(std::future::pending::<()>());
+    ///     handle.abort();
+    ///     assert!(handle.await.unwrap_err().is_cancelled());
+    /// });
+    /// ```
+    pub fn is_cancelled(&self) -> bool {
+        matches!(self, JoinError::Cancelled)
+    }
+
+    /// True for [`JoinError::Panicked`] (tokio's name for the check).
+    pub fn is_panic(&self) -> bool {
+        matches!(self, JoinError::Panicked(_))
+    }
+}
+
 impl fmt::Display for JoinError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
