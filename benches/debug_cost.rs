@@ -31,15 +31,16 @@
 //!
 //! Chapter: docs/src/09-debugging.md ("What the aids cost").
 
-use std::cell::{Cell, RefCell};
-use std::future::poll_fn;
+use std::cell::Cell;
 use std::hint::black_box;
 use std::rc::Rc;
-use std::task::{Poll, Waker};
 use std::time::{Duration, Instant};
 
-use aioli::task::yield_now;
 use aioli::Runtime;
+
+mod common;
+
+use common::{ping_pong, spawn_join, yield_many, Aioli};
 
 /// Timed runs per workload and configuration, after one warm-up round.
 const REPS: usize = 5;
@@ -75,87 +76,6 @@ impl Aids {
     }
 }
 
-/// A one-slot mailbox, as in benches/runtime.rs: a value and a waiting
-/// receiver's waker.
-#[derive(Default)]
-struct Slot {
-    value: Cell<Option<u64>>,
-    receiver: RefCell<Option<Waker>>,
-}
-
-impl Slot {
-    fn put(&self, value: u64) {
-        self.value.set(Some(value));
-        let receiver = self.receiver.borrow_mut().take();
-        if let Some(receiver) = receiver {
-            receiver.wake();
-        }
-    }
-
-    async fn take(&self) -> u64 {
-        poll_fn(|cx| match self.value.take() {
-            Some(value) => Poll::Ready(value),
-            None => {
-                *self.receiver.borrow_mut() = Some(cx.waker().clone());
-                Poll::Pending
-            }
-        })
-        .await
-    }
-}
-
-/// Two tasks pass a number back and forth: two wakes and two polls per
-/// round trip, nothing else. The workload where per-poll costs show most.
-async fn ping_pong(round_trips: u64) -> u64 {
-    let (to_b, to_a) = (Rc::new(Slot::default()), Rc::new(Slot::default()));
-    let (a_out, a_in) = (to_b.clone(), to_a.clone());
-    let a = aioli::spawn(async move {
-        let mut sum = 0;
-        for i in 0..round_trips {
-            a_out.put(i);
-            sum += a_in.take().await;
-        }
-        sum
-    });
-    let b = aioli::spawn(async move {
-        for _ in 0..round_trips {
-            let value = to_b.take().await;
-            to_a.put(value + 1);
-        }
-    });
-    b.await.expect("task B failed");
-    a.await.expect("task A failed")
-}
-
-/// Ten tasks yielding in turn.
-async fn yield_ten(per_task: usize) -> u64 {
-    let handles: Vec<_> = (0..10)
-        .map(|_| {
-            aioli::spawn(async move {
-                for _ in 0..per_task {
-                    yield_now().await;
-                }
-                per_task as u64
-            })
-        })
-        .collect();
-    let mut sum = 0;
-    for handle in handles {
-        sum += handle.await.expect("a yielding task failed");
-    }
-    sum
-}
-
-/// Spawn `n` tasks and await each.
-async fn spawn_join(n: usize) -> u64 {
-    let handles: Vec<_> = (0..n as u64).map(|i| aioli::spawn(async move { black_box(i) })).collect();
-    let mut sum = 0;
-    for handle in handles {
-        sum += handle.await.expect("a spawned task failed");
-    }
-    sum
-}
-
 /// One workload: a name, its full size, and how to run it at a size.
 struct Workload {
     name: &'static str,
@@ -163,10 +83,11 @@ struct Workload {
     run: fn(&Runtime, usize) -> u64,
 }
 
+/// The workloads of benches/runtime.rs where per-poll costs show most.
 const WORKLOADS: [Workload; 3] = [
-    Workload { name: "ping-pong 100k round trips", size: 100_000, run: |rt, n| rt.block_on(ping_pong(n as u64)) },
-    Workload { name: "yield 10 tasks × 100k", size: 100_000, run: |rt, n| rt.block_on(yield_ten(n)) },
-    Workload { name: "spawn+join 100k tasks", size: 100_000, run: |rt, n| rt.block_on(spawn_join(n)) },
+    Workload { name: "ping-pong, round trips", size: 100_000, run: |rt, n| rt.block_on(ping_pong::<Aioli>(n as u64)) },
+    Workload { name: "yield 10 tasks, each", size: 100_000, run: |rt, n| rt.block_on(yield_many::<Aioli>(10, n)) },
+    Workload { name: "spawn+join, tasks", size: 100_000, run: |rt, n| rt.block_on(spawn_join::<Aioli>(n)) },
 ];
 
 /// Times one run: a fresh runtime (built before the clock starts), one
@@ -227,7 +148,7 @@ fn main() {
         let ratio = |time: Duration| time.as_secs_f64() / off.as_secs_f64();
         println!(
             "{:<28}  {:>10}  {:>18}  {:>18}  {:>12}",
-            workload.name,
+            format!("{} {size}", workload.name),
             format_ms(off),
             format!("{} ({:.2})", format_ms(debug), ratio(debug)),
             format!("{} ({:.2})", format_ms(trace), ratio(trace)),
