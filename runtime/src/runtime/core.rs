@@ -151,7 +151,7 @@ impl Core {
         // The body below is compiled twice: with the debug aids (trace,
         // detectors, timeline, the debugger stop) and without them. With
         // every aid off (release builds, unless asked) this one branch is
-        // all they cost; `cargo bench --bench debug_cost` measures it.
+        // all they cost; docs chapter 9, "What the aids cost", counts it.
         if self.diag.watched {
             self.poll_task_as::<true>(id);
         } else {

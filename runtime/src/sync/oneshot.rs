@@ -136,24 +136,22 @@ impl<T> Sender<T> {
     /// Sends the value and wakes the receiver. If the receiver is gone,
     /// the value comes back as `Err(value)`.
     pub fn send(mut self, value: T) -> Result<(), T> {
-        let Some(inner) = &self.inner else {
-            // Unreachable: `send` consumes the sender, and only `Drop`
+        let Some(inner) = self.inner.take() else {
+            // Unreachable: `send` consumes the sender, the only place that
             // empties `inner`. Give the value back rather than panic.
             return Err(value);
         };
         let mut state = inner.lock();
         if state.receiver_gone {
-            // Leave `inner` in place: when `self` drops at the end of this
-            // function, `Drop` marks the slot `SenderDropped` and wakes a
-            // receiver that was closed but is still awaited, so it gets
-            // `RecvError` instead of waiting forever.
+            // Nothing was sent, so put `inner` back: when `self` drops at
+            // the end of this function, `Drop` marks the slot
+            // `SenderDropped` and wakes a receiver that was closed but is
+            // still awaited, so it gets `RecvError` instead of waiting forever.
+            drop(state);
+            self.inner = Some(inner);
             return Err(value);
         }
         state.slot = Slot::Full(value);
-        drop(state);
-        // Sent: `Drop` must not report a sender that vanished without sending.
-        let Some(inner) = self.inner.take() else { return Ok(()) };
-        let mut state = inner.lock();
         let receiver = state.receiver_waker.take();
         drop(state);
         if let Some(waker) = receiver {

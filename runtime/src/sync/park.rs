@@ -61,9 +61,9 @@ pub(crate) fn block_on<F: Future>(what: &str, future: F) -> F::Output {
         // Each poll gets a fresh cooperative budget, as a task poll does.
         // Without this, a thread that once ran a loop would keep the budget
         // its last task left, possibly none, and a channel's poll would
-        // answer `Pending` forever (see coop.rs).
-        // After the poll, `end_poll` gives the thread back the unlimited
-        // budget that hand-polled futures outside a task rely on.
+        // answer `Pending` forever (see coop.rs). After the poll,
+        // `end_poll` gives the thread back the unlimited budget that
+        // futures polled by hand outside a task rely on.
         coop::reset();
         let polled = future.as_mut().poll(&mut cx);
         coop::end_poll();

@@ -145,8 +145,9 @@ impl TaskWaker {
     /// names its cause. On the loop's own thread that is immediate; from
     /// any other thread the id is noted for the loop to report after its
     /// next wait.
-    // Cold and out of line: with tracing off, `wake_by_ref` stays small
-    // enough to be inlined into `wake`, as if this did not exist.
+    ///
+    /// Cold and out of line, so that with tracing off `wake_by_ref` stays
+    /// as small as if this did not exist.
     #[cold]
     #[inline(never)]
     fn report_wake(&self, queued: bool) {
