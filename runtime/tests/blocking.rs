@@ -172,3 +172,22 @@ fn spawn_blocking_outside_a_loop_panics_without_running_the_closure() {
     std::thread::sleep(Duration::from_millis(20));
     assert!(!ran.load(Ordering::SeqCst));
 }
+
+#[test]
+fn run_waits_for_a_running_job_before_it_returns() {
+    let (started_tx, started) = mpsc::channel::<()>();
+    let finished = Arc::new(AtomicBool::new(false));
+    let finished_in_job = finished.clone();
+    aioli::run(async move {
+        // Detached at once: nothing awaits it.
+        drop(spawn_blocking(move || {
+            let _ = started_tx.send(());
+            std::thread::sleep(Duration::from_millis(100));
+            finished_in_job.store(true, Ordering::SeqCst);
+        }));
+        // Blocking the loop briefly is fine in a test: be sure a pool
+        // thread is inside the closure before the main future returns.
+        started.recv_timeout(Duration::from_secs(5)).unwrap();
+    });
+    assert!(finished.load(Ordering::SeqCst), "run returned while a blocking job was still running");
+}

@@ -27,15 +27,16 @@
 //! usually are the whole program); asyncio gives each loop a lazily made
 //! default `ThreadPoolExecutor`.
 //!
-//! Honest simplifications: when `run` returns, a closure still running
-//! keeps running on its pool thread, and is stopped only by the process
-//! exiting (asyncio's `run` waits for the default executor, tokio's
-//! runtime waits for its blocking threads when dropped). A job that has
-//! not started by then never runs.
+//! When `run`'s main future returns, the tasks waiting for jobs are
+//! cancelled like all others, which detaches their jobs: one not started
+//! never runs, and `run` waits for the ones running to finish
+//! ([`running`]), as asyncio's `run` waits for its default executor and
+//! tokio's runtime for its blocking threads.
 //!
 //! Chapter: docs/src/13-blocking-pool.md
 
 pub(crate) mod pool;
+pub(crate) mod running;
 mod slot;
 #[cfg(test)]
 mod tests;
@@ -131,9 +132,13 @@ where
 {
     // First, so that without a loop we panic before the job is sent.
     let in_flight = InFlight::start();
+    let ticket = with_core(|core| core.blocking_jobs.ticket());
     let (completer, result) = slot::slot();
 
     pool.submit(Box::new(move || {
+        // Dropped when this closure ends, however it ends: the job is
+        // then no longer running, and `run` may return.
+        let _ticket = ticket;
         if completer.is_abandoned() {
             // Aborted while it waited for a thread: do not start it.
             return;

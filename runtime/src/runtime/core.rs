@@ -21,6 +21,7 @@ use std::task::{Context, Poll, Waker};
 use crossbeam_channel::Receiver;
 
 use super::Builder;
+use crate::blocking::running::RunningJobs;
 use crate::coop;
 use crate::debug::timeline::task_track;
 use crate::debug::{trace_event, Activity, Diagnostics};
@@ -70,6 +71,9 @@ pub(crate) struct Core {
     /// any is running, a paused clock must not jump: the job's result is
     /// "about to happen" even though no task or timer shows it.
     pub(crate) blocking_in_flight: Cell<usize>,
+    /// `spawn_blocking` jobs whose closures have not returned, shared with
+    /// the pool threads: `block_on` waits for them before it returns.
+    pub(crate) blocking_jobs: Arc<RunningJobs>,
 }
 
 impl Core {
@@ -94,6 +98,7 @@ impl Core {
             tick_batch: settings.tick_batch,
             diag: Diagnostics::new(debug),
             blocking_in_flight: Cell::new(0),
+            blocking_jobs: Arc::default(),
         })
     }
 
@@ -283,6 +288,18 @@ impl Core {
         while self.run_queue.try_recv().is_ok() {}
         self.local_queue.borrow_mut().clear();
         self.diag.activity.set(Activity::Idle);
+    }
+
+    /// The end of `block_on`, after `cancel_all_tasks`: wait until every
+    /// `spawn_blocking` closure this loop started has returned, saying so
+    /// if that takes more than a second.
+    pub(crate) fn wait_for_blocking_jobs(&self) {
+        self.blocking_jobs.wait_for_all(std::time::Duration::from_secs(1), |left| {
+            self.diag.warn(format_args!(
+                "the main future returned; waiting for {left} spawn_blocking job(s) still running on the pool \
+                 (asyncio.run and tokio wait too). A job that never returns keeps the program from ending."
+            ));
+        });
     }
 
     /// At the end of `block_on`, in debug or trace mode: list the tasks

@@ -27,7 +27,8 @@ use crate::debug::DebugSettings;
 /// Runs `future` to completion on a new event loop: `asyncio.run`.
 ///
 /// Tasks still alive when `future` returns are cancelled and dropped
-/// (their destructors run) before `run` returns.
+/// (their destructors run), and `spawn_blocking` closures still running
+/// are waited for, before `run` returns.
 ///
 /// ```
 /// let answer = aioli::run(async { 40 + 2 });
@@ -101,6 +102,9 @@ impl Runtime {
         self.core.report_at_exit();
         // Like asyncio.run: nothing outlives the main future.
         self.core.cancel_all_tasks();
+        // ...and no blocking job outlives it either: asyncio.run waits for
+        // its default executor in the same way.
+        self.core.wait_for_blocking_jobs();
         self.core.write_timeline();
         match output {
             Some(output) => output,
