@@ -270,11 +270,13 @@ fn a_dropped_write_still_happens_and_its_error_is_not_lost() {
 /// A job that cannot finish on its own: a read from an empty FIFO blocks
 /// its pool thread until someone writes. (A read of a regular file might
 /// finish before the loop ends, and then the file is rightly not lost.)
+///
+/// `block_on` waits for running pool jobs before it returns, so someone
+/// must write while it waits: a thread started by a guard that the loop
+/// drops when it cancels its leftover tasks, just before that wait.
 #[cfg(target_os = "linux")]
 #[test]
 fn a_file_whose_job_ended_with_its_loop_says_it_is_lost() {
-    use std::io::Write;
-
     let dir = TempDir::new("lost");
     let fifo = dir.join("fifo");
     match std::process::Command::new("mkfifo").arg(&fifo).status() {
@@ -289,8 +291,14 @@ fn a_file_whose_job_ended_with_its_loop_says_it_is_lost() {
         // Read and write: opening a FIFO so does not wait for a writer.
         let mut file = File::open_with(&fifo, OpenOptions::new().read(true).write(true)).await.unwrap();
         poll_once_then_drop(file.read(&mut [0; 4])).await;
+        let writer = WriteWhenDropped(fifo.clone());
+        drop(aioli::spawn(async move {
+            let _writer = writer;
+            std::future::pending::<()>().await
+        }));
         file
-        // The loop ends here and cancels the task waiting for the job.
+        // The loop ends here and cancels the task waiting for the job,
+        // and the one holding the writer.
     });
     runtime.block_on(async {
         let error = file.read(&mut [0; 4]).await.unwrap_err();
@@ -300,11 +308,28 @@ fn a_file_whose_job_ended_with_its_loop_says_it_is_lost() {
         // And it stays lost, saying so every time.
         assert!(file.sync_all().await.unwrap_err().to_string().contains("the file is lost"));
     });
-    // Free the pool thread blocked in that read, if the job had started
-    // (if not, it was dropped unrun). Opened read-write, like above, so
-    // that the open does not wait for a reader that may not exist.
-    let mut writer = OpenOptions::new().read(true).write(true).open(&fifo).unwrap();
-    writer.write_all(b"done").unwrap();
+}
+
+/// Writes to a FIFO from a new thread, shortly after it is dropped: by
+/// then the loop that dropped it has cancelled every task it had left.
+#[cfg(target_os = "linux")]
+struct WriteWhenDropped(std::path::PathBuf);
+
+#[cfg(target_os = "linux")]
+impl Drop for WriteWhenDropped {
+    fn drop(&mut self) {
+        use std::io::Write;
+
+        let fifo = self.0.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            // Read-write, so that the open does not wait for a reader:
+            // if the read job never started, nobody reads this.
+            if let Ok(mut writer) = std::fs::OpenOptions::new().read(true).write(true).open(&fifo) {
+                let _ = writer.write_all(b"done");
+            }
+        });
+    }
 }
 
 #[test]
