@@ -4,7 +4,8 @@
 //! queue, the timers, the clock and the `mio::Poll` it sleeps in.
 //! [`Runtime::block_on`] makes that core the thread's current loop, turns
 //! the loop (`runtime/tick.rs`: `run_once`, phase by phase) until the main future is
-//! done, then cancels whatever tasks are left, as `asyncio.run` does.
+//! done, then cancels whatever tasks are left and waits for the
+//! `spawn_blocking` jobs still running, as `asyncio.run` does.
 //!
 //! Chapter: docs/src/04-the-tick.md
 
@@ -83,7 +84,9 @@ impl Runtime {
 
     /// Runs `future` on this loop until it completes and returns its
     /// output: asyncio's `loop.run_until_complete`. Unlike tasks, the main
-    /// future may borrow from the caller's stack.
+    /// future may borrow from the caller's stack. Before it returns, the
+    /// tasks left are cancelled and the `spawn_blocking` jobs still
+    /// running are waited for, as in [`run`].
     ///
     /// # Panics
     ///
