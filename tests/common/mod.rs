@@ -1,0 +1,4 @@
+//! Helpers shared by the integration tests in `tests/`.
+#![allow(dead_code)]
+
+pub mod peers;
