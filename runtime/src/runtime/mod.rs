@@ -92,6 +92,7 @@ impl Runtime {
     ///
     /// If a loop is already running on this thread, or if `future` panics
     /// (the remaining tasks are cancelled first, when the runtime drops).
+    // ANCHOR: block_on
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
         let _current = context::enter(self.core.clone());
         let mut output = None;
@@ -114,6 +115,7 @@ impl Runtime {
             None => unreachable!("the main future finished without storing its output"),
         }
     }
+    // ANCHOR_END: block_on
 
     /// How many ticks (`run_once` calls) this loop has made so far.
     pub fn ticks(&self) -> u64 {
