@@ -53,6 +53,16 @@
 //! `tokio::task::spawn_local`: same threading model, same "no `Send`"
 //! contract, one code path for every workload.
 //!
+//! ## The join_all row
+//!
+//! aioli's side is one `aioli::join_all` of 100k plain futures inside the
+//! main task; tokio's is a `JoinSet` with one task per future, since tokio
+//! itself has no join of plain futures. futures-rs's `join_all` on tokio
+//! would be the closer shape, but it re-polls children while tokio's
+//! cooperative budget is spent and took over 3 s here, which would make
+//! the target meaningless; `JoinSet` is what a tokio program uses for 100k
+//! concurrent jobs, and it keeps the bench free of another dependency.
+//!
 //! ## Reading the yield rows
 //!
 //! The two `yield_now`s do not promise the same thing. tokio's defers the
