@@ -179,13 +179,18 @@ pub struct Receiver<T> {
 }
 
 /// The receiver is gone (or closed the channel); here is the value back.
+///
+/// No later send on this channel can succeed either: a sender that gets
+/// this error can stop producing. The value is in `.0`, to retry
+/// elsewhere or to log.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct SendError<T>(pub T);
 
 /// Why [`Sender::try_send`] did not send; both give the value back.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum TrySendError<T> {
-    /// No room now; `send(value).await` would wait for some.
+    /// No room now; `send(value).await` would wait for some, and
+    /// `into_inner` gives the value back to try again later.
     Full(T),
     /// The receiver is gone or closed the channel; no send will succeed.
     Closed(T),
@@ -194,7 +199,8 @@ pub enum TrySendError<T> {
 /// Why [`Receiver::try_recv`] returned no message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TryRecvError {
-    /// Nothing buffered now; senders are still alive.
+    /// Nothing buffered now; senders are still alive, so
+    /// `recv().await` would wait for the next message.
     Empty,
     /// Nothing buffered and nothing ever will be: every sender is gone.
     Disconnected,
@@ -217,10 +223,7 @@ impl<T> fmt::Debug for SendError<T> {
 
 impl<T> fmt::Display for SendError<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "the channel's receiver was dropped or closed it, so nobody will read this value (it is in SendError.0)"
-        )
+        write!(f, "the channel is closed: its receiver was dropped or closed it")
     }
 }
 
@@ -238,8 +241,8 @@ impl<T> fmt::Debug for TrySendError<T> {
 impl<T> fmt::Display for TrySendError<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            TrySendError::Full(_) => write!(f, "the channel is full: wait for room with `send(value).await`"),
-            TrySendError::Closed(_) => write!(f, "the channel's receiver was dropped or closed it"),
+            TrySendError::Full(_) => write!(f, "the channel's buffer is full"),
+            TrySendError::Closed(_) => write!(f, "the channel is closed: its receiver was dropped or closed it"),
         }
     }
 }
@@ -249,8 +252,8 @@ impl<T> std::error::Error for TrySendError<T> {}
 impl fmt::Display for TryRecvError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            TryRecvError::Empty => write!(f, "no message yet: wait for one with `recv().await`"),
-            TryRecvError::Disconnected => write!(f, "no message, and every sender was dropped"),
+            TryRecvError::Empty => write!(f, "the channel has no message buffered"),
+            TryRecvError::Disconnected => write!(f, "the channel is empty and every sender was dropped"),
         }
     }
 }

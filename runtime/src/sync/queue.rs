@@ -77,16 +77,19 @@ pub struct Queue<T> {
     finished: Event,
 }
 
-/// [`Queue::try_put`] found the queue full; the item is given back.
+/// [`Queue::try_put`] found the queue full; the item is given back in
+/// `.0`. `put(item).await` waits for room instead.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct QueueFull<T>(pub T);
 
 /// [`Queue::try_get`] found no item (asyncio's `QueueEmpty`).
+/// `get().await` waits for one instead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct QueueEmpty;
 
 /// [`Queue::task_done`] was called more times than items were put
-/// (asyncio raises `ValueError` here).
+/// (asyncio raises `ValueError` here). Call it once per item taken with
+/// `get`, after the work on that item is finished.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TaskDoneError;
 
@@ -99,7 +102,7 @@ impl<T> fmt::Debug for QueueFull<T> {
 
 impl<T> fmt::Display for QueueFull<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "the queue is full (the item is given back in QueueFull.0): wait for room with `put(item).await`")
+        write!(f, "the queue is full")
     }
 }
 
@@ -107,7 +110,7 @@ impl<T> std::error::Error for QueueFull<T> {}
 
 impl fmt::Display for QueueEmpty {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "the queue is empty: wait for an item with `get().await`")
+        write!(f, "the queue is empty")
     }
 }
 
@@ -115,11 +118,7 @@ impl std::error::Error for QueueEmpty {}
 
 impl fmt::Display for TaskDoneError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "task_done() called more times than items were put: call it once per item taken with get(), \
-             after finishing with that item"
-        )
+        write!(f, "task_done() was called more times than items were put")
     }
 }
 
