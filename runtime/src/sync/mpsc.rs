@@ -101,7 +101,7 @@ struct State<T> {
     capacity: Option<usize>,
     /// Live `Sender`s and `UnboundedSender`s. At zero the channel is
     /// finished once the buffer is empty.
-    senders: usize,
+    sender_count: usize,
     /// Set when the receiver is dropped or calls `close`: sends fail.
     closed: bool,
     /// The receiver's task, waiting in `recv`.
@@ -116,7 +116,7 @@ impl<T> Chan<T> {
             state: Mutex::new(State {
                 buffer: VecDeque::new(),
                 capacity,
-                senders: 1,
+                sender_count: 1,
                 closed: false,
                 receiver_waker: None,
                 send_waiters: WaiterQueue::new(),
@@ -144,8 +144,8 @@ impl<T> Chan<T> {
     /// One sender handle fewer; the last one wakes the receiver to see the end.
     fn drop_sender(&self) {
         let mut state = self.lock();
-        state.senders -= 1;
-        let receiver = if state.senders == 0 { state.receiver_waker.take() } else { None };
+        state.sender_count -= 1;
+        let receiver = if state.sender_count == 0 { state.receiver_waker.take() } else { None };
         drop(state);
         wake_all(receiver);
     }
@@ -266,7 +266,7 @@ impl<T> Sender<T> {
     ///
     /// Dropping the future before it completes sends nothing.
     pub async fn send(&self, value: T) -> Result<(), SendError<T>> {
-        Sending { chan: &self.chan, value: Some(value), key: None }.await
+        Sending { chan: &self.chan, value: Some(value), place_in_line: None }.await
     }
 
     /// Sends `value` if there is room now.
@@ -312,7 +312,7 @@ impl<T> Sender<T> {
 
 impl<T> Clone for Sender<T> {
     fn clone(&self) -> Sender<T> {
-        self.chan.lock().senders += 1;
+        self.chan.lock().sender_count += 1;
         Sender { chan: self.chan.clone() }
     }
 }
@@ -349,7 +349,7 @@ impl<T> UnboundedSender<T> {
 
 impl<T> Clone for UnboundedSender<T> {
     fn clone(&self) -> UnboundedSender<T> {
-        self.chan.lock().senders += 1;
+        self.chan.lock().sender_count += 1;
         UnboundedSender { chan: self.chan.clone() }
     }
 }
@@ -373,7 +373,7 @@ struct Sending<'a, T> {
     /// The value, until it is buffered or given back.
     value: Option<T>,
     /// The place among the waiting senders, from the first `Pending` on.
-    key: Option<WaiterKey>,
+    place_in_line: Option<WaiterKey>,
 }
 
 // `Sending` never pins its value, so it may move whatever `T` is.
@@ -389,7 +389,7 @@ impl<T> Future for Sending<'_, T> {
         // A closed channel fails every send, a notified one included: the
         // close notified everyone precisely so they would find out.
         let closed = state.closed;
-        let notified = match this.key.take() {
+        let notified = match this.place_in_line.take() {
             Some(key) if closed => {
                 state.send_waiters.remove(key);
                 false
@@ -401,7 +401,7 @@ impl<T> Future for Sending<'_, T> {
             }
             Some(key) => {
                 state.send_waiters.update_waker(&key, cx.waker());
-                this.key = Some(key);
+                this.place_in_line = Some(key);
                 return Poll::Pending;
             }
             None => false,
@@ -418,14 +418,14 @@ impl<T> Future for Sending<'_, T> {
             return Poll::Ready(Ok(()));
         }
         this.value = Some(value);
-        this.key = Some(state.send_waiters.push(Some(cx.waker())));
+        this.place_in_line = Some(state.send_waiters.push(Some(cx.waker())));
         Poll::Pending
     }
 }
 
 impl<T> Drop for Sending<'_, T> {
     fn drop(&mut self) {
-        if let Some(key) = self.key.take() {
+        if let Some(key) = self.place_in_line.take() {
             let mut state = self.chan.lock();
             if state.send_waiters.remove(key) == Some(Notified::One) {
                 // A slot was kept for us: keep it for the next sender.
@@ -459,7 +459,7 @@ impl<T> Receiver<T> {
             wake_all(sender);
             return Poll::Ready(Some(value));
         }
-        if state.senders == 0 || state.closed {
+        if state.sender_count == 0 || state.closed {
             return Poll::Ready(None);
         }
         match &state.receiver_waker {
@@ -479,7 +479,7 @@ impl<T> Receiver<T> {
                 wake_all(sender);
                 Ok(value)
             }
-            None if state.senders == 0 || state.closed => Err(TryRecvError::Disconnected),
+            None if state.sender_count == 0 || state.closed => Err(TryRecvError::Disconnected),
             None => Err(TryRecvError::Empty),
         }
     }
@@ -527,7 +527,7 @@ impl<T> fmt::Debug for Receiver<T> {
         let state = self.chan.lock();
         f.debug_struct("Receiver")
             .field("buffered", &state.buffer.len())
-            .field("senders", &state.senders)
+            .field("senders", &state.sender_count)
             .field("closed", &state.closed)
             .finish()
     }
