@@ -179,7 +179,8 @@ impl<F: Future> Children<F> {
                 cx.waker().wake_by_ref();
                 return Poll::Pending;
             }
-            // A finished child can still be woken (a timer it had set).
+            // A finished child can still be woken, by a clone of its waker
+            // that it left somewhere; it was dropped already, skip it.
             let Some(future) = self.futures[index].as_mut() else { continue };
             let mut child_cx = Context::from_waker(&self.wakers[index]);
             if let Poll::Ready(output) = future.as_mut().poll(&mut child_cx) {
