@@ -10,6 +10,7 @@
 //! | `yield 1×1M`     | one task calls `yield_now` 1M times                        |
 //! | `yield 10×100k`  | ten tasks call `yield_now` 100k times each, interleaved    |
 //! | `timers`         | 100k tasks each sleep 1–11 ms (100 µs steps), then return  |
+//! | `join_all`       | one `join_all` of 100k futures that each sleep 1–11 ms (tokio: a `JoinSet`) |
 //! | `ping-pong`      | two tasks pass a baton back and forth 100k times (200k wakes) |
 //! | `shutdown`       | 20k tasks that never finish, cancelled when the main future returns |
 //!
@@ -52,6 +53,16 @@
 //! `tokio::task::spawn_local`: same threading model, same "no `Send`"
 //! contract, one code path for every workload.
 //!
+//! ## The join_all row
+//!
+//! aioli's side is one `aioli::join_all` of 100k plain futures inside the
+//! main task; tokio's is a `JoinSet` with one task per future, since tokio
+//! itself has no join of plain futures. futures-rs's `join_all` on tokio
+//! would be the closer shape, but it re-polls children while tokio's
+//! cooperative budget is spent and took over 3 s here, which would make
+//! the target meaningless; `JoinSet` is what a tokio program uses for 100k
+//! concurrent jobs, and it keeps the bench free of another dependency.
+//!
 //! ## Reading the yield rows
 //!
 //! The two `yield_now`s do not promise the same thing. tokio's defers the
@@ -76,7 +87,7 @@ const TARGET_RATIO: f64 = 1.5;
 
 mod common;
 
-use common::{ping_pong, shutdown, spawn_join, timers, yield_many, Aioli, Rt, Tokio};
+use common::{join_all_sleeps, ping_pong, shutdown, spawn_join, timers, yield_many, Aioli, Rt, Tokio};
 
 // ---------------------------------------------------------------------
 // The harness
@@ -129,6 +140,12 @@ fn workloads(scale: usize) -> Vec<Workload> {
             size: 100_000,
             aioli: |n| run::<Aioli, _>(|| timers::<Aioli>(n)),
             tokio: |n| run::<Tokio, _>(|| timers::<Tokio>(n)),
+        },
+        Workload {
+            name: format!("join_all {} sleeps", k(100_000)),
+            size: 100_000,
+            aioli: |n| run::<Aioli, _>(|| join_all_sleeps::<Aioli>(n)),
+            tokio: |n| run::<Tokio, _>(|| join_all_sleeps::<Tokio>(n)),
         },
         Workload {
             name: format!("ping-pong {} round trips", k(100_000)),

@@ -39,6 +39,15 @@ pub trait Rt {
     /// Waits `duration` on the runtime's timers.
     fn sleep(duration: Duration) -> impl Future<Output = ()>;
 
+    /// Runs every future at once and returns their outputs in order.
+    /// aioli: `aioli::join_all`, plain futures inside the calling task.
+    /// tokio: a `JoinSet`, one task per future (see `benches/runtime.rs`
+    /// for why not futures-rs's `join_all`).
+    fn join_all<F>(futures: Vec<F>) -> impl Future<Output = Vec<F::Output>>
+    where
+        F: Future + 'static,
+        F::Output: 'static;
+
     /// Builds a fresh runtime, then times one `block_on(future)` on it
     /// plus the teardown (cancelling and dropping leftover tasks).
     fn block_on<F: Future>(future: F) -> (Duration, F::Output);
@@ -64,6 +73,14 @@ impl Rt for Aioli {
 
     fn sleep(duration: Duration) -> impl Future<Output = ()> {
         aioli::time::sleep(duration)
+    }
+
+    fn join_all<F>(futures: Vec<F>) -> impl Future<Output = Vec<F::Output>>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        aioli::join_all(futures)
     }
 
     fn block_on<F: Future>(future: F) -> (Duration, F::Output) {
@@ -95,6 +112,25 @@ impl Rt for Tokio {
 
     fn sleep(duration: Duration) -> impl Future<Output = ()> {
         tokio::time::sleep(duration)
+    }
+
+    async fn join_all<F>(futures: Vec<F>) -> Vec<F::Output>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        let mut set = tokio::task::JoinSet::new();
+        let count = futures.len();
+        for (index, future) in futures.into_iter().enumerate() {
+            set.spawn_local(async move { (index, future.await) });
+        }
+        // join_next gives outputs as they finish; put them back in order.
+        let mut outputs: Vec<Option<F::Output>> = (0..count).map(|_| None).collect();
+        while let Some(joined) = set.join_next().await {
+            let (index, output) = joined.expect("a JoinSet task failed");
+            outputs[index] = Some(output);
+        }
+        outputs.into_iter().map(|output| output.expect("every JoinSet task gave an output")).collect()
     }
 
     fn block_on<F: Future>(future: F) -> (Duration, F::Output) {
@@ -162,6 +198,20 @@ pub async fn timers<R: Rt>(n: usize) -> u64 {
         sum += handle.await.expect("a sleeping task failed");
     }
     sum
+}
+
+/// `n` plain futures (not tasks), each sleeping like the tasks of
+/// [`timers`], gathered by one `join_all` in the main task. Every timer
+/// that fires wakes one child, so this measures what one wake of a big
+/// gather costs.
+pub async fn join_all_sleeps<R: Rt>(n: usize) -> u64 {
+    let sleeps: Vec<_> = (0..n as u64)
+        .map(|i| async move {
+            R::sleep(Duration::from_micros(1_000 + (i % 100) * 100)).await;
+            i
+        })
+        .collect();
+    R::join_all(sleeps).await.into_iter().sum()
 }
 
 /// A one-slot mailbox that works on any runtime: std only, one value in

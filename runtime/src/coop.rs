@@ -40,6 +40,13 @@ pub(crate) fn end_poll() {
     BUDGET.with(|budget| budget.set(u32::MAX));
 }
 
+/// True when the current task poll has no budget left: every leaf future
+/// polled now would answer `Pending` and ask to be polled again. The
+/// combinators over many children check it to stop early (`combine/children.rs`).
+pub(crate) fn budget_spent() -> bool {
+    BUDGET.with(|budget| budget.get() == 0)
+}
+
 /// Spends one unit; when none is left, wakes the task and says `Pending`.
 pub(crate) fn poll_proceed(cx: &mut Context<'_>) -> Poll<()> {
     let left = BUDGET.with(|budget| {

@@ -161,7 +161,7 @@ fn a_refused_connection_is_an_error_that_names_the_address() {
         assert_eq!(error.kind(), std::io::ErrorKind::ConnectionRefused);
         let message = error.to_string();
         assert!(
-            message.contains(&format!("127.0.0.1:{port}")) && message.contains("is a server listening"),
+            message.contains(&format!("127.0.0.1:{port}")) && message.contains("nothing is listening on that port"),
             "{message}"
         );
     });

@@ -261,7 +261,7 @@ fn semaphore_try_acquire_add_permits_and_forget() {
     let permit = semaphore.try_acquire().unwrap();
     assert_eq!(semaphore.available_permits(), 0);
     assert_eq!(semaphore.try_acquire().err(), Some(TryAcquireError));
-    assert!(TryAcquireError.to_string().contains("acquire().await"));
+    assert_eq!(TryAcquireError.to_string(), "every permit of the semaphore is taken");
     drop(permit);
     assert_eq!(semaphore.available_permits(), 1);
     semaphore.add_permits(2);
@@ -519,8 +519,8 @@ fn queue_try_put_try_get_and_sizes() {
     assert_eq!(queue.try_put(1), Ok(()));
     assert_eq!(queue.try_put(2), Ok(()));
     assert_eq!(queue.try_put(3), Err(QueueFull(3)), "the item comes back");
-    assert!(QueueFull(3).to_string().contains("put(item).await"));
-    assert!(QueueEmpty.to_string().contains("get().await"));
+    assert_eq!(QueueFull(3).to_string(), "the queue is full");
+    assert_eq!(QueueEmpty.to_string(), "the queue is empty");
     assert_eq!((queue.len(), queue.is_full()), (2, true));
     assert_eq!(queue.try_get(), Ok(1));
     assert_eq!(queue.try_get(), Ok(2));

@@ -1,11 +1,16 @@
 //! `as_completed`: the outputs of many futures, in the order they finish.
 //!
+//! A stream over [`Children`]: each `poll_next` polls the children that
+//! were woken and hands out the first output it meets. That is exactly
+//! what `Children::poll_next_ready` does, minus the index.
+//!
 //! Chapter: docs/src/06-join-select-wait.md
 
 use std::future::Future;
 use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::task::{ready, Context, Poll};
 
+use super::children::Children;
 use crate::stream::Stream;
 
 /// A stream of the outputs of `futures`, each as soon as it is ready:
@@ -34,40 +39,31 @@ where
     I: IntoIterator,
     I::Item: Future,
 {
-    AsCompleted { running: futures.into_iter().map(Box::pin).collect() }
+    AsCompleted { children: Children::new(futures) }
 }
 
 /// The stream returned by [`as_completed`].
 #[must_use = "streams do nothing unless polled"]
 pub struct AsCompleted<F> {
-    /// The futures that have not finished, in no particular order.
-    running: Vec<Pin<Box<F>>>,
+    /// The futures, each with its own waker; finished ones are dropped.
+    children: Children<F>,
 }
 
 impl<F: Future> Stream for AsCompleted<F> {
     type Item = F::Output;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<F::Output>> {
-        if self.running.is_empty() {
-            return Poll::Ready(None);
-        }
-        for index in 0..self.running.len() {
-            if let Poll::Ready(output) = self.running[index].as_mut().poll(cx) {
-                // Order does not matter here, so removal can be O(1).
-                drop(self.running.swap_remove(index));
-                return Poll::Ready(Some(output));
-            }
-        }
-        Poll::Pending
+        let finished = ready!(self.children.poll_next_ready(cx));
+        Poll::Ready(finished.map(|(_index, output)| output))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        (self.running.len(), Some(self.running.len()))
+        (self.children.running(), Some(self.children.running()))
     }
 }
 
 impl<F> std::fmt::Debug for AsCompleted<F> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AsCompleted").field("running", &self.running.len()).finish()
+        f.debug_struct("AsCompleted").field("running", &self.children.running()).finish()
     }
 }

@@ -4,9 +4,9 @@
 
 use std::future::{poll_fn, Future};
 use std::pin::pin;
-use std::task::Poll;
+use std::task::{ready, Poll};
 
-use super::Child;
+use super::children::Children;
 
 /// Which of two futures finished first, with its output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,6 +52,11 @@ pub async fn select<A: Future, B: Future>(a: A, b: B) -> Either<A::Output, B::Ou
 /// every other future is dropped (cancelled). To keep the others running,
 /// spawn them as tasks and use [`wait`](crate::wait) with `WaitFor::First`.
 ///
+/// Each future has its own waker, so a wake polls only the future woken.
+/// The first poll polls them in input order; if several are ready then,
+/// the lowest index wins. After that, whichever is woken first and is
+/// ready wins.
+///
 /// # Panics
 ///
 /// If `futures` is empty: there would be nothing to wait for, ever.
@@ -60,17 +65,13 @@ where
     I: IntoIterator,
     I::Item: Future,
 {
-    let mut children: Vec<Child<I::Item>> = futures.into_iter().map(Child::new).collect();
-    assert!(!children.is_empty(), "aioli::select_all needs at least one future");
-    poll_fn(|cx| {
-        for (index, child) in children.iter_mut().enumerate() {
-            if child.poll_done(cx) {
-                if let Some(output) = child.take_output() {
-                    return Poll::Ready((index, output));
-                }
-            }
-        }
-        Poll::Pending
+    let mut children = Children::new(futures);
+    assert!(children.running() > 0, "aioli::select_all needs at least one future");
+    poll_fn(|cx| match ready!(children.poll_next_ready(cx)) {
+        Some(winner) => Poll::Ready(winner),
+        // `None` means "all finished", and the first to finish returned above.
+        None => unreachable!("select_all saw every child finish without a winner"),
     })
     .await
+    // The losers are dropped with `children`, here.
 }

@@ -69,7 +69,7 @@ const MAX_READ_CHUNK: usize = 1024 * 1024;
 ///
 /// tokio's `File` keeps the same rules. The one way to lose the file is a
 /// job that never comes back (the loop ended while it ran); every later
-/// call then says so.
+/// call then says so, and the way on is to open the file again.
 ///
 /// `File` has no buffer of its own: each inherent `write_all` reaches the
 /// OS before it returns, so small writes cost a pool round trip each. For
@@ -346,7 +346,7 @@ impl File {
             State::Lost(why) if !why.is_empty() => why.as_str(),
             _ => "it is no longer here",
         };
-        io::Error::other(format!("could not {action} {}: the file is lost, {why}; open it again", self.path.display()))
+        io::Error::other(format!("could not {action} {}: the file is lost, {why}", self.path.display()))
     }
 }
 

@@ -69,7 +69,9 @@ pub trait AsyncReadExt: AsyncRead {
         }
     }
 
-    /// Reads until end of stream, appending UTF-8 text to `buf`.
+    /// Reads until end of stream, appending UTF-8 text to `buf`. Bytes
+    /// that are not UTF-8 give an error of kind `InvalidData`; for data
+    /// that may not be text, use `read_to_end` and decode it yourself.
     fn read_to_string<'a>(&'a mut self, buf: &'a mut String) -> impl Future<Output = io::Result<usize>> + 'a
     where
         Self: Unpin,
@@ -151,6 +153,8 @@ pub trait AsyncBufReadExt: AsyncBufRead {
     /// Appends one line, newline included, to `buf` (asyncio:
     /// `await reader.readline()`); returns its length, 0 at end of stream.
     /// Not cancellation-safe: a partly read line is lost if dropped.
+    /// A line that is not UTF-8 gives an error of kind `InvalidData`; for
+    /// lines that may not be text, use `read_until(b'\n', ..)`.
     fn read_line<'a>(&'a mut self, buf: &'a mut String) -> impl Future<Output = io::Result<usize>> + 'a
     where
         Self: Unpin,
@@ -165,6 +169,8 @@ pub trait AsyncBufReadExt: AsyncBufRead {
 
     /// The lines of the stream, without their `\n` or `\r\n`, as a
     /// [`Stream`](crate::stream::Stream): `async for line in reader`.
+    /// A line that is not UTF-8 is an `InvalidData` error; for lines that
+    /// may not be text, use `read_until(b'\n', ..)`.
     fn lines(self) -> super::Lines<Self>
     where
         Self: Sized,
@@ -203,7 +209,7 @@ pub(crate) fn poll_read_until<R: AsyncBufRead + Unpin + ?Sized>(
 /// Bytes to text, with an error that says which call found bad UTF-8.
 pub(crate) fn utf8(bytes: Vec<u8>, call: &str) -> io::Result<String> {
     String::from_utf8(bytes).map_err(|error| {
-        let message = format!("{call}: the data is not valid UTF-8 ({error}); read bytes with read_until instead");
+        let message = format!("{call}: the data is not valid UTF-8 ({error})");
         io::Error::new(io::ErrorKind::InvalidData, message)
     })
 }

@@ -55,13 +55,15 @@ where
     Err(last_error.unwrap_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, format!("{what}: no address"))))
 }
 
-/// Adds "what, where, and a hint" to an OS error, keeping its kind.
+/// Adds what was tried, where, and for the usual OS errors what they
+/// mean there, keeping the error's kind. The fixes are in the docs of
+/// `connect` and `bind`, not in the message.
 fn with_context(error: io::Error, what: &str, addr: SocketAddr) -> io::Error {
-    let hint = match error.kind() {
-        io::ErrorKind::ConnectionRefused => "; is a server listening there?",
-        io::ErrorKind::AddrInUse => "; another socket is bound there (use port 0 to let the OS pick one)",
+    let meaning = match error.kind() {
+        io::ErrorKind::ConnectionRefused => "; nothing is listening on that port",
+        io::ErrorKind::AddrInUse => "; another socket is bound to that address",
         io::ErrorKind::PermissionDenied => "; ports below 1024 need privileges",
         _ => "",
     };
-    io::Error::new(error.kind(), format!("{what} {addr}: {error}{hint}"))
+    io::Error::new(error.kind(), format!("{what} {addr}: {error}{meaning}"))
 }

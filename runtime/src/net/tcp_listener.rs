@@ -58,6 +58,9 @@ impl TcpListener {
     /// Binds and listens. Port 0 lets the OS pick a free port; read it
     /// back with [`local_addr`](Self::local_addr).
     ///
+    /// An address another socket holds gives an error of kind
+    /// `AddrInUse`: pick another port, or port 0, which never clashes.
+    ///
     /// # Panics
     ///
     /// Outside an aioli loop.

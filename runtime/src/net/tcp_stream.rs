@@ -28,7 +28,8 @@ pub struct TcpStream {
 impl TcpStream {
     /// Connects to `addr`, trying each address it resolves to. A refused
     /// connection is an `io::Error` of kind `ConnectionRefused` whose
-    /// message names the address.
+    /// message names the address: no server listens there (yet), so check
+    /// the port, and that the server was started and is bound to it.
     ///
     /// # Panics
     ///

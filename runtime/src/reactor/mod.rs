@@ -56,6 +56,17 @@ struct SourceState {
     writers: Waiters,
 }
 
+/// The tasks one readiness event wakes, taken out of a socket's state:
+/// its waiting readers if it became readable, its waiting writers if it
+/// became writable (either may be empty).
+#[derive(Default)]
+pub(crate) struct Woken {
+    /// The tasks that waited for "readable".
+    pub(crate) readers: Waiters,
+    /// The tasks that waited for "writable".
+    pub(crate) writers: Waiters,
+}
+
 /// The tasks waiting on one direction of one socket.
 ///
 /// Usually there is one (a connection's reader), and it lives in `first`
@@ -65,7 +76,9 @@ struct SourceState {
 /// all, since each will retry and only one may find data.
 #[derive(Default)]
 pub(crate) struct Waiters {
+    /// The first waiting task's waker, kept without allocating.
     first: Option<Waker>,
+    /// Any other waiting tasks' wakers.
     more: Vec<Waker>,
 }
 
@@ -102,9 +115,10 @@ impl Waiters {
 /// All registered sockets of one loop.
 #[derive(Default)]
 pub(crate) struct Reactor {
+    /// What is known about each registered socket, by the token's index.
     sources: Slab<SourceState>,
     /// Registrations so far; the low bits become the next generation.
-    registered: usize,
+    registrations: usize,
 }
 
 impl Reactor {
@@ -117,8 +131,8 @@ impl Reactor {
             // Only reachable on 32-bit targets (65,536 live sockets).
             return Err(std::io::Error::other("too many sockets registered with this aioli loop"));
         }
-        self.registered = self.registered.wrapping_add(1);
-        let generation = self.registered & GENERATION_MASK;
+        self.registrations = self.registrations.wrapping_add(1);
+        let generation = self.registrations & GENERATION_MASK;
         let index = self.sources.insert(SourceState {
             generation,
             readable: true,
@@ -169,25 +183,24 @@ impl Reactor {
         }
     }
 
-    /// Phase 4: records what `event` reports and returns the waiters to
-    /// wake, readers then writers (taken out, so the caller wakes them with
-    /// no borrow held).
-    pub(crate) fn on_event(&mut self, event: &mio::event::Event) -> [Waiters; 2] {
+    /// Phase 4: records what `event` reports and returns the tasks to
+    /// wake (taken out, so the caller wakes them with no borrow held).
+    pub(crate) fn on_event(&mut self, event: &mio::event::Event) -> Woken {
         let Some(state) = self.state(event.token()) else { return Default::default() };
         // EOF, a reset or an error must reach a waiting reader too, or it
         // would wait forever for data that will never come.
         let readable = event.is_readable() || event.is_read_closed() || event.is_error();
         let writable = event.is_writable() || event.is_write_closed() || event.is_error();
-        let mut wake: [Waiters; 2] = Default::default();
+        let mut woken = Woken::default();
         if readable {
             state.readable = true;
-            wake[0] = std::mem::take(&mut state.readers);
+            woken.readers = std::mem::take(&mut state.readers);
         }
         if writable {
             state.writable = true;
-            wake[1] = std::mem::take(&mut state.writers);
+            woken.writers = std::mem::take(&mut state.writers);
         }
-        wake
+        woken
     }
 
     /// The slot index of a token, as traces show it ("source 3").
@@ -221,7 +234,7 @@ mod tests {
 
     #[test]
     fn tokens_never_collide_with_the_waker_token() {
-        let mut reactor = Reactor { registered: usize::MAX - 1, ..Reactor::default() };
+        let mut reactor = Reactor { registrations: usize::MAX - 1, ..Reactor::default() };
         for _ in 0..4 {
             let token = reactor.insert().unwrap();
             assert_ne!(token, mio::Token(usize::MAX));

@@ -163,7 +163,7 @@ impl Core {
             }
             let waiters = self.reactor.borrow_mut().on_event(event);
             let source = Reactor::source_number(event.token());
-            for (waiters, readable) in waiters.into_iter().zip([true, false]) {
+            for (waiters, readable) in [(waiters.readers, true), (waiters.writers, false)] {
                 if !waiters.is_empty() {
                     self.diag.activity.set(Activity::DispatchingIo { source, readable });
                     waiters.wake_all();

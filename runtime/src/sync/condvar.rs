@@ -77,7 +77,7 @@ impl Condvar {
     pub async fn wait<'a, T: ?Sized>(&self, guard: MutexGuard<'a, T>) -> MutexGuard<'a, T> {
         let mutex = guard.mutex;
         // In line first, unlock second: see the module header.
-        let notification = Notification { condvar: self, key: Some(self.waiters.borrow_mut().push(None)) };
+        let notification = Notification { condvar: self, place_in_line: Some(self.waiters.borrow_mut().push(None)) };
         drop(guard);
         notification.await;
         mutex.lock().await
@@ -120,8 +120,8 @@ impl fmt::Debug for Condvar {
 struct Notification<'a> {
     /// The condvar whose queue holds the entry.
     condvar: &'a Condvar,
-    /// The entry, until the notification is consumed.
-    key: Option<WaiterKey>,
+    /// Our place in the waiter queue, until the notification is consumed.
+    place_in_line: Option<WaiterKey>,
 }
 
 impl Future for Notification<'_> {
@@ -129,7 +129,7 @@ impl Future for Notification<'_> {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let condvar = self.condvar;
-        let Some(key) = self.key.take() else {
+        let Some(key) = self.place_in_line.take() else {
             return Poll::Ready(());
         };
         let mut waiters = condvar.waiters.borrow_mut();
@@ -139,14 +139,14 @@ impl Future for Notification<'_> {
         }
         waiters.update_waker(&key, cx.waker());
         drop(waiters);
-        self.key = Some(key);
+        self.place_in_line = Some(key);
         Poll::Pending
     }
 }
 
 impl Drop for Notification<'_> {
     fn drop(&mut self) {
-        if let Some(key) = self.key.take() {
+        if let Some(key) = self.place_in_line.take() {
             let how = self.condvar.waiters.borrow_mut().remove(key);
             if how == Some(Notified::One) {
                 // A notify_one chose us and we will never act on it: give it

@@ -80,7 +80,7 @@ impl Event {
 
     /// Waits until the flag is set (at once if it is): `await event.wait()`.
     pub fn wait(&self) -> EventWait<'_> {
-        EventWait { event: self, key: None }
+        EventWait { event: self, place_in_line: None }
     }
 }
 
@@ -96,7 +96,7 @@ pub struct EventWait<'a> {
     /// The event waited for.
     event: &'a Event,
     /// The place in the waiter queue, from the first `Pending` poll on.
-    key: Option<WaiterKey>,
+    place_in_line: Option<WaiterKey>,
 }
 
 impl Future for EventWait<'_> {
@@ -106,22 +106,22 @@ impl Future for EventWait<'_> {
         ready!(coop::poll_proceed(cx));
         let event = self.event;
         let mut waiters = event.waiters.borrow_mut();
-        let notified = match &self.key {
+        let notified = match &self.place_in_line {
             Some(key) => waiters.notified(key).is_some(),
             None => false,
         };
         if notified || event.is_set.get() {
-            if let Some(key) = self.key.take() {
+            if let Some(key) = self.place_in_line.take() {
                 waiters.remove(key);
             }
             return Poll::Ready(());
         }
-        match &self.key {
+        match &self.place_in_line {
             Some(key) => waiters.update_waker(key, cx.waker()),
             None => {
                 let key = waiters.push(Some(cx.waker()));
                 drop(waiters);
-                self.key = Some(key);
+                self.place_in_line = Some(key);
             }
         }
         Poll::Pending
@@ -130,7 +130,7 @@ impl Future for EventWait<'_> {
 
 impl Drop for EventWait<'_> {
     fn drop(&mut self) {
-        if let Some(key) = self.key.take() {
+        if let Some(key) = self.place_in_line.take() {
             self.event.waiters.borrow_mut().remove(key);
         }
     }
@@ -138,6 +138,6 @@ impl Drop for EventWait<'_> {
 
 impl fmt::Debug for EventWait<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("EventWait").field("waiting", &self.key.is_some()).finish()
+        f.debug_struct("EventWait").field("waiting", &self.place_in_line.is_some()).finish()
     }
 }

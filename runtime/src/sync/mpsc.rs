@@ -101,7 +101,7 @@ struct State<T> {
     capacity: Option<usize>,
     /// Live `Sender`s and `UnboundedSender`s. At zero the channel is
     /// finished once the buffer is empty.
-    senders: usize,
+    sender_count: usize,
     /// Set when the receiver is dropped or calls `close`: sends fail.
     closed: bool,
     /// The receiver's task, waiting in `recv`.
@@ -116,7 +116,7 @@ impl<T> Chan<T> {
             state: Mutex::new(State {
                 buffer: VecDeque::new(),
                 capacity,
-                senders: 1,
+                sender_count: 1,
                 closed: false,
                 receiver_waker: None,
                 send_waiters: WaiterQueue::new(),
@@ -144,8 +144,8 @@ impl<T> Chan<T> {
     /// One sender handle fewer; the last one wakes the receiver to see the end.
     fn drop_sender(&self) {
         let mut state = self.lock();
-        state.senders -= 1;
-        let receiver = if state.senders == 0 { state.receiver_waker.take() } else { None };
+        state.sender_count -= 1;
+        let receiver = if state.sender_count == 0 { state.receiver_waker.take() } else { None };
         drop(state);
         wake_all(receiver);
     }
@@ -179,13 +179,18 @@ pub struct Receiver<T> {
 }
 
 /// The receiver is gone (or closed the channel); here is the value back.
+///
+/// No later send on this channel can succeed either: a sender that gets
+/// this error can stop producing. The value is in `.0`, to retry
+/// elsewhere or to log.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct SendError<T>(pub T);
 
 /// Why [`Sender::try_send`] did not send; both give the value back.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum TrySendError<T> {
-    /// No room now; `send(value).await` would wait for some.
+    /// No room now; `send(value).await` would wait for some, and
+    /// `into_inner` gives the value back to try again later.
     Full(T),
     /// The receiver is gone or closed the channel; no send will succeed.
     Closed(T),
@@ -194,7 +199,8 @@ pub enum TrySendError<T> {
 /// Why [`Receiver::try_recv`] returned no message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TryRecvError {
-    /// Nothing buffered now; senders are still alive.
+    /// Nothing buffered now; senders are still alive, so
+    /// `recv().await` would wait for the next message.
     Empty,
     /// Nothing buffered and nothing ever will be: every sender is gone.
     Disconnected,
@@ -217,10 +223,7 @@ impl<T> fmt::Debug for SendError<T> {
 
 impl<T> fmt::Display for SendError<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "the channel's receiver was dropped or closed it, so nobody will read this value (it is in SendError.0)"
-        )
+        write!(f, "the channel is closed: its receiver was dropped or closed it")
     }
 }
 
@@ -238,8 +241,8 @@ impl<T> fmt::Debug for TrySendError<T> {
 impl<T> fmt::Display for TrySendError<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            TrySendError::Full(_) => write!(f, "the channel is full: wait for room with `send(value).await`"),
-            TrySendError::Closed(_) => write!(f, "the channel's receiver was dropped or closed it"),
+            TrySendError::Full(_) => write!(f, "the channel's buffer is full"),
+            TrySendError::Closed(_) => write!(f, "the channel is closed: its receiver was dropped or closed it"),
         }
     }
 }
@@ -249,8 +252,8 @@ impl<T> std::error::Error for TrySendError<T> {}
 impl fmt::Display for TryRecvError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            TryRecvError::Empty => write!(f, "no message yet: wait for one with `recv().await`"),
-            TryRecvError::Disconnected => write!(f, "no message, and every sender was dropped"),
+            TryRecvError::Empty => write!(f, "the channel has no message buffered"),
+            TryRecvError::Disconnected => write!(f, "the channel is empty and every sender was dropped"),
         }
     }
 }
@@ -263,7 +266,7 @@ impl<T> Sender<T> {
     ///
     /// Dropping the future before it completes sends nothing.
     pub async fn send(&self, value: T) -> Result<(), SendError<T>> {
-        Sending { chan: &self.chan, value: Some(value), key: None }.await
+        Sending { chan: &self.chan, value: Some(value), place_in_line: None }.await
     }
 
     /// Sends `value` if there is room now.
@@ -309,7 +312,7 @@ impl<T> Sender<T> {
 
 impl<T> Clone for Sender<T> {
     fn clone(&self) -> Sender<T> {
-        self.chan.lock().senders += 1;
+        self.chan.lock().sender_count += 1;
         Sender { chan: self.chan.clone() }
     }
 }
@@ -346,7 +349,7 @@ impl<T> UnboundedSender<T> {
 
 impl<T> Clone for UnboundedSender<T> {
     fn clone(&self) -> UnboundedSender<T> {
-        self.chan.lock().senders += 1;
+        self.chan.lock().sender_count += 1;
         UnboundedSender { chan: self.chan.clone() }
     }
 }
@@ -370,7 +373,7 @@ struct Sending<'a, T> {
     /// The value, until it is buffered or given back.
     value: Option<T>,
     /// The place among the waiting senders, from the first `Pending` on.
-    key: Option<WaiterKey>,
+    place_in_line: Option<WaiterKey>,
 }
 
 // `Sending` never pins its value, so it may move whatever `T` is.
@@ -386,7 +389,7 @@ impl<T> Future for Sending<'_, T> {
         // A closed channel fails every send, a notified one included: the
         // close notified everyone precisely so they would find out.
         let closed = state.closed;
-        let notified = match this.key.take() {
+        let notified = match this.place_in_line.take() {
             Some(key) if closed => {
                 state.send_waiters.remove(key);
                 false
@@ -398,7 +401,7 @@ impl<T> Future for Sending<'_, T> {
             }
             Some(key) => {
                 state.send_waiters.update_waker(&key, cx.waker());
-                this.key = Some(key);
+                this.place_in_line = Some(key);
                 return Poll::Pending;
             }
             None => false,
@@ -415,14 +418,14 @@ impl<T> Future for Sending<'_, T> {
             return Poll::Ready(Ok(()));
         }
         this.value = Some(value);
-        this.key = Some(state.send_waiters.push(Some(cx.waker())));
+        this.place_in_line = Some(state.send_waiters.push(Some(cx.waker())));
         Poll::Pending
     }
 }
 
 impl<T> Drop for Sending<'_, T> {
     fn drop(&mut self) {
-        if let Some(key) = self.key.take() {
+        if let Some(key) = self.place_in_line.take() {
             let mut state = self.chan.lock();
             if state.send_waiters.remove(key) == Some(Notified::One) {
                 // A slot was kept for us: keep it for the next sender.
@@ -456,7 +459,7 @@ impl<T> Receiver<T> {
             wake_all(sender);
             return Poll::Ready(Some(value));
         }
-        if state.senders == 0 || state.closed {
+        if state.sender_count == 0 || state.closed {
             return Poll::Ready(None);
         }
         match &state.receiver_waker {
@@ -476,7 +479,7 @@ impl<T> Receiver<T> {
                 wake_all(sender);
                 Ok(value)
             }
-            None if state.senders == 0 || state.closed => Err(TryRecvError::Disconnected),
+            None if state.sender_count == 0 || state.closed => Err(TryRecvError::Disconnected),
             None => Err(TryRecvError::Empty),
         }
     }
@@ -524,7 +527,7 @@ impl<T> fmt::Debug for Receiver<T> {
         let state = self.chan.lock();
         f.debug_struct("Receiver")
             .field("buffered", &state.buffer.len())
-            .field("senders", &state.senders)
+            .field("senders", &state.sender_count)
             .field("closed", &state.closed)
             .finish()
     }

@@ -97,16 +97,15 @@ pub struct Receiver<T> {
 }
 
 /// The sender was dropped without sending a value.
+///
+/// Usually the task or thread that held the [`Sender`] failed or returned
+/// early; its own error (a `JoinError`, a log line) says why.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RecvError;
 
 impl fmt::Display for RecvError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "the oneshot Sender was dropped without sending a value (did the task or thread holding it \
-             fail or return early?)"
-        )
+        write!(f, "the oneshot Sender was dropped without sending a value")
     }
 }
 
@@ -115,7 +114,8 @@ impl std::error::Error for RecvError {}
 /// Why [`Receiver::try_recv`] returned no value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TryRecvError {
-    /// Nothing sent yet; the sender is alive.
+    /// Nothing sent yet; the sender is alive, so awaiting the receiver
+    /// would wait for the value.
     Empty,
     /// The sender was dropped without sending, or the value was taken already.
     Closed,
@@ -124,8 +124,8 @@ pub enum TryRecvError {
 impl fmt::Display for TryRecvError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            TryRecvError::Empty => write!(f, "no value yet: await the receiver to wait for it"),
-            TryRecvError::Closed => write!(f, "no value will come: the sender was dropped, or the value was taken"),
+            TryRecvError::Empty => write!(f, "no value has been sent yet"),
+            TryRecvError::Closed => write!(f, "the sender was dropped without sending, or the value was taken already"),
         }
     }
 }

@@ -77,16 +77,19 @@ pub struct Queue<T> {
     finished: Event,
 }
 
-/// [`Queue::try_put`] found the queue full; the item is given back.
+/// [`Queue::try_put`] found the queue full; the item is given back in
+/// `.0`. `put(item).await` waits for room instead.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct QueueFull<T>(pub T);
 
 /// [`Queue::try_get`] found no item (asyncio's `QueueEmpty`).
+/// `get().await` waits for one instead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct QueueEmpty;
 
 /// [`Queue::task_done`] was called more times than items were put
-/// (asyncio raises `ValueError` here).
+/// (asyncio raises `ValueError` here). Call it once per item taken with
+/// `get`, after the work on that item is finished.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TaskDoneError;
 
@@ -99,7 +102,7 @@ impl<T> fmt::Debug for QueueFull<T> {
 
 impl<T> fmt::Display for QueueFull<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "the queue is full (the item is given back in QueueFull.0): wait for room with `put(item).await`")
+        write!(f, "the queue is full")
     }
 }
 
@@ -107,7 +110,7 @@ impl<T> std::error::Error for QueueFull<T> {}
 
 impl fmt::Display for QueueEmpty {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "the queue is empty: wait for an item with `get().await`")
+        write!(f, "the queue is empty")
     }
 }
 
@@ -115,11 +118,7 @@ impl std::error::Error for QueueEmpty {}
 
 impl fmt::Display for TaskDoneError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "task_done() called more times than items were put: call it once per item taken with get(), \
-             after finishing with that item"
-        )
+        write!(f, "task_done() was called more times than items were put")
     }
 }
 
@@ -147,7 +146,7 @@ impl<T> Queue<T> {
 
     /// Waits for room, then adds `item` at the back: `await queue.put(item)`.
     pub fn put(&self, item: T) -> Put<'_, T> {
-        Put { queue: self, item: Some(item), key: None }
+        Put { queue: self, item: Some(item), place_in_line: None }
     }
 
     /// Adds `item` if there is room now: `queue.put_nowait(item)`.
@@ -169,7 +168,7 @@ impl<T> Queue<T> {
 
     /// Waits for an item, then takes the oldest: `await queue.get()`.
     pub fn get(&self) -> Get<'_, T> {
-        Get { queue: self, key: None }
+        Get { queue: self, place_in_line: None }
     }
 
     /// Takes the oldest item if there is one not promised to a waiting
@@ -280,7 +279,7 @@ pub struct Get<'a, T> {
     /// The queue to take from.
     queue: &'a Queue<T>,
     /// The place among the getters, from the first `Pending` poll on.
-    key: Option<WaiterKey>,
+    place_in_line: Option<WaiterKey>,
 }
 
 impl<T> Future for Get<'_, T> {
@@ -289,12 +288,12 @@ impl<T> Future for Get<'_, T> {
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
         ready!(coop::poll_proceed(cx));
         let queue = self.queue;
-        match self.key.take() {
+        match self.place_in_line.take() {
             None => {
                 if let Ok(item) = queue.try_get() {
                     return Poll::Ready(item);
                 }
-                self.key = Some(queue.getters.borrow_mut().push(Some(cx.waker())));
+                self.place_in_line = Some(queue.getters.borrow_mut().push(Some(cx.waker())));
                 Poll::Pending
             }
             Some(key) => {
@@ -302,7 +301,7 @@ impl<T> Future for Get<'_, T> {
                 if getters.notified(&key).is_none() {
                     getters.update_waker(&key, cx.waker());
                     drop(getters);
-                    self.key = Some(key);
+                    self.place_in_line = Some(key);
                     return Poll::Pending;
                 }
                 // Our reservation ends as we take the item it promised.
@@ -313,7 +312,7 @@ impl<T> Future for Get<'_, T> {
                     // Unreachable while reservations are respected; wait
                     // again rather than panic if that ever breaks.
                     None => {
-                        self.key = Some(queue.getters.borrow_mut().push(Some(cx.waker())));
+                        self.place_in_line = Some(queue.getters.borrow_mut().push(Some(cx.waker())));
                         Poll::Pending
                     }
                 }
@@ -324,7 +323,7 @@ impl<T> Future for Get<'_, T> {
 
 impl<T> Drop for Get<'_, T> {
     fn drop(&mut self) {
-        if let Some(key) = self.key.take() {
+        if let Some(key) = self.place_in_line.take() {
             let mut getters = self.queue.getters.borrow_mut();
             if getters.remove(key).is_some() {
                 // An item was promised to us: promise it to the next getter.
@@ -338,7 +337,7 @@ impl<T> Drop for Get<'_, T> {
 
 impl<T> fmt::Debug for Get<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Get").field("waiting", &self.key.is_some()).finish()
+        f.debug_struct("Get").field("waiting", &self.place_in_line.is_some()).finish()
     }
 }
 
@@ -350,7 +349,7 @@ pub struct Put<'a, T> {
     /// The item, until it goes in.
     item: Option<T>,
     /// The place among the putters, from the first `Pending` poll on.
-    key: Option<WaiterKey>,
+    place_in_line: Option<WaiterKey>,
 }
 
 // `Put` never pins its item (it only moves it into the queue), so it can
@@ -364,18 +363,18 @@ impl<T> Future for Put<'_, T> {
         ready!(coop::poll_proceed(cx));
         let this = &mut *self;
         let queue = this.queue;
-        if let Some(key) = this.key.take() {
+        if let Some(key) = this.place_in_line.take() {
             let mut putters = queue.putters.borrow_mut();
             if putters.notified(&key).is_none() {
                 putters.update_waker(&key, cx.waker());
                 drop(putters);
-                this.key = Some(key);
+                this.place_in_line = Some(key);
                 return Poll::Pending;
             }
             // The slot reserved for us becomes ours as the item goes in.
             putters.remove(key);
         } else if !queue.has_free_slot() {
-            this.key = Some(queue.putters.borrow_mut().push(Some(cx.waker())));
+            this.place_in_line = Some(queue.putters.borrow_mut().push(Some(cx.waker())));
             return Poll::Pending;
         }
         match this.item.take() {
@@ -388,7 +387,7 @@ impl<T> Future for Put<'_, T> {
 
 impl<T> Drop for Put<'_, T> {
     fn drop(&mut self) {
-        if let Some(key) = self.key.take() {
+        if let Some(key) = self.place_in_line.take() {
             let mut putters = self.queue.putters.borrow_mut();
             if putters.remove(key).is_some() {
                 // A slot was kept for us: keep it for the next putter.
@@ -402,6 +401,6 @@ impl<T> Drop for Put<'_, T> {
 
 impl<T> fmt::Debug for Put<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Put").field("waiting", &self.key.is_some()).finish()
+        f.debug_struct("Put").field("waiting", &self.place_in_line.is_some()).finish()
     }
 }

@@ -52,13 +52,14 @@ pub struct Semaphore {
     waiters: RefCell<WaiterQueue>,
 }
 
-/// Why [`Semaphore::try_acquire`] gave no permit.
+/// Why [`Semaphore::try_acquire`] gave no permit: all are taken.
+/// `acquire().await` waits for one instead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TryAcquireError;
 
 impl fmt::Display for TryAcquireError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "no semaphore permit is free right now: wait for one with `acquire().await`")
+        write!(f, "every permit of the semaphore is taken")
     }
 }
 

@@ -79,7 +79,7 @@ pub(crate) struct WaiterQueue {
     /// How many entries are notified but not yet removed: things handed
     /// out but not yet picked up (a `Queue` must not let a newcomer take
     /// an item that a woken getter is about to take).
-    notified: usize,
+    notified_count: usize,
 }
 
 impl WaiterQueue {
@@ -120,7 +120,7 @@ impl WaiterQueue {
     pub(crate) fn remove(&mut self, key: WaiterKey) -> Option<Notified> {
         let entry = self.entries.try_remove(key.0)?;
         match entry.notified {
-            Some(_) => self.notified -= 1,
+            Some(_) => self.notified_count -= 1,
             // Still in line: leave the line. O(n), see the module header.
             None => self.waiting.retain(|&waiting| waiting != key.0),
         }
@@ -138,7 +138,7 @@ impl WaiterQueue {
         let key = self.waiting.pop_front()?;
         let entry = &mut self.entries[key];
         entry.notified = Some(Notified::One);
-        self.notified += 1;
+        self.notified_count += 1;
         // `waker` is `None` only for a waiter never polled; it will see
         // the mark when it first is. Returning a no-op keeps `Some` meaning
         // "somebody was notified".
@@ -153,7 +153,7 @@ impl WaiterQueue {
         while let Some(key) = self.waiting.pop_front() {
             let entry = &mut self.entries[key];
             entry.notified = Some(Notified::All);
-            self.notified += 1;
+            self.notified_count += 1;
             wakers.extend(entry.waker.take());
         }
         wakers
@@ -168,13 +168,13 @@ impl WaiterQueue {
     /// How many waiters were notified but have not removed their entry:
     /// handed something they have not picked up yet.
     pub(crate) fn notified_len(&self) -> usize {
-        self.notified
+        self.notified_count
     }
 }
 
 impl fmt::Debug for WaiterQueue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("WaiterQueue").field("waiting", &self.waiting).field("notified", &self.notified).finish()
+        f.debug_struct("WaiterQueue").field("waiting", &self.waiting).field("notified", &self.notified_count).finish()
     }
 }
 

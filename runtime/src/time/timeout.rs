@@ -16,23 +16,43 @@ use std::time::Duration;
 
 use super::{sleep, sleep_until, Instant, Sleep};
 
-/// The error of a [`timeout`] whose time ran out.
+/// The error of a [`timeout`] or [`timeout_at`] whose time ran out: the
+/// future was dropped, cancelled at the `.await` it was waiting in.
+///
+/// If that future was a [`JoinHandle`](crate::JoinHandle), only the handle
+/// was dropped: the task is detached and keeps running. Call `abort()` on
+/// the handle (keep it outside the `timeout`, pass `&mut handle`) to stop
+/// the task as well.
+///
+/// ```
+/// use std::time::Duration;
+/// use aioli::time::{sleep, timeout};
+///
+/// aioli::run(async {
+///     let mut slow_task = aioli::spawn(sleep(Duration::from_secs(10)));
+///     let waited = timeout(Duration::from_millis(10), &mut slow_task).await;
+///     let elapsed = waited.unwrap_err();
+///     assert_eq!(elapsed.to_string(), "timed out: the future did not finish within 10ms, so it was dropped");
+///     slow_task.abort(); // the task itself is still running until this
+/// });
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Elapsed {
     /// How long the future was given.
     limit: Duration,
 }
 
+impl Elapsed {
+    /// How long the future was given: `timeout`'s `limit`, or for
+    /// `timeout_at` the time that was left until the deadline.
+    pub fn limit(&self) -> Duration {
+        self.limit
+    }
+}
+
 impl fmt::Display for Elapsed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // "Dropped", not "cancelled": dropping a JoinHandle detaches its
-        // task, which keeps running. Only the future itself is gone.
-        write!(
-            f,
-            "the future did not finish within {:?} and was dropped (aioli::time::timeout); \
-             a JoinHandle dropped this way leaves its task running: abort() it to cancel the task",
-            self.limit
-        )
+        write!(f, "timed out: the future did not finish within {:?}, so it was dropped", self.limit)
     }
 }
 
