@@ -297,6 +297,12 @@ fn an_unread_body_is_drained_never_parsed_as_a_request() {
     // Had the body been parsed as a request, this would read "secret".
     assert_eq!(client.get("/").text(), "hello");
 
+    // The answer does not wait for the rest of an unread body to arrive.
+    client.send("POST /ignore HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc");
+    assert_eq!(client.read_reply(false).text(), "ignored");
+    client.send("defghij");
+    assert_eq!(client.get("/").text(), "hello");
+
     // Same with a chunked body.
     client.send("POST /ignore HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nGET /\r\n0\r\n\r\n");
     assert_eq!(client.read_reply(false).text(), "ignored");

@@ -12,10 +12,13 @@
 //!    shapes; note `Expect: 100-continue`. The body stays in the socket.
 //! 3. **Run the app**: router, middleware, handler, under a panic guard
 //!    so a panicking handler becomes a 500 for this request only.
-//! 4. **Write the response** into the reused output buffer.
-//! 5. **Settle the body and decide**: whatever body the handler left
-//!    unread is drained (up to a limit) so its bytes are never parsed as
-//!    a request; then keep going, or close.
+//! 4. **Decide keep-alive or close**: the client's wish, the server
+//!    shutting down, and a body left unread that is too large to drain.
+//! 5. **Write the response** into the reused output buffer, and to the
+//!    socket unless another pipelined request is already waiting.
+//! 6. **Settle the body**: whatever body the handler left unread is
+//!    drained (up to a limit) so its bytes are never parsed as a
+//!    request; then go round again, or close.
 //!
 //! Errors in the head are answered with their status and `Connection:
 //! close`, and the connection closes *lingering*: we stop writing, then
@@ -130,14 +133,15 @@ pub(crate) async fn serve_connection(stream: TcpStream, peer: SocketAddr, server
             CatchPanic { future: server.app.dispatch(request) }.await
         };
 
-        // 5 (first half). Decide now whether we will keep the connection,
-        // because the response head says so.
+        // 4. Decide whether the connection stays open, before the head
+        //    goes out, because the head says so (`Connection: close`).
+        //    Unread body: drain it later if small, else close.
         let body_left = settle_plan(&io, config.max_drain_bytes);
         if body_left == BodyLeft::Abandon || server.stopping.is_set() {
             keep_alive = false;
         }
 
-        // 4. Write the response.
+        // 5. Write the response.
         let answering = Answering {
             is_head,
             version,
@@ -148,16 +152,18 @@ pub(crate) async fn serve_connection(stream: TcpStream, peer: SocketAddr, server
         if write_response(&io, &mut out, response, answering).await.is_err() {
             return;
         }
-        // Another request already buffered (pipelining)? Then answer it
-        // before writing, so both answers leave in one write.
-        let pipelined = !io.borrow().buf.is_empty();
+        // Is the next request already buffered (pipelining)? Then keep
+        // this answer in `out` and serve that one first, so both answers
+        // leave in one write. (The price: this answer waits for the next
+        // handler. A client that pipelines has accepted in-order waiting.)
+        let pipelined = body_left == BodyLeft::Done && !io.borrow().buf.is_empty();
         if (!pipelined || out.len() >= FLUSH_AT || !keep_alive)
             && flush(&io, &mut out, config.write_timeout).await.is_err()
         {
             return;
         }
 
-        // 5. Settle the body: drain what the handler left, or close.
+        // 6. Settle the body: drain what the handler left, or close.
         if !keep_alive {
             if body_left != BodyLeft::Done {
                 linger(&io).await;
