@@ -7,6 +7,7 @@ mod server_support;
 use std::io::Write;
 use std::time::{Duration, Instant};
 
+use aioli::stream::StreamExt;
 use aioli_http::{App, Cookie, Next, Request, Response, Server, StatusCode};
 use server_support::{Client, TestServer};
 
@@ -36,6 +37,17 @@ fn app() -> App {
             }
             Ok::<_, aioli_http::Error>(format!("{} bytes", sizes.iter().sum::<usize>()))
         })
+        .post("/stream-body", |mut req: Request| async move {
+            // The body as an aioli Stream of pieces.
+            let mut pieces = 0;
+            let mut total = 0;
+            while let Some(piece) = req.body_mut().next().await {
+                total += piece?.len();
+                pieces += 1;
+            }
+            Ok::<_, aioli_http::Error>(format!("{total} bytes in {pieces} pieces"))
+        })
+        .get("/huge", |_req| async { Response::bytes(vec![b'h'; 16 * 1024 * 1024]) })
         .put("/greet/{name}", |_req| async { "put" })
         .get("/panic", |_req| async {
             if true {
@@ -227,6 +239,8 @@ fn bodies_chunked_and_streamed() {
         "POST /chunks HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\n3\r\nefg\r\n0\r\n\r\n",
     );
     assert_eq!(client.read_reply(false).text(), "7 bytes");
+    client.send("POST /stream-body HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n0\r\n\r\n");
+    assert_eq!(client.read_reply(false).text(), "2 bytes in 1 pieces");
     assert_eq!(client.get("/big").body.len(), 100 * 1024);
 }
 
@@ -412,6 +426,24 @@ fn idle_keep_alive_connections_are_closed() {
     let started = Instant::now();
     assert!(client.is_closed());
     assert!(started.elapsed() >= Duration::from_millis(150));
+}
+
+#[test]
+fn a_client_that_does_not_read_is_dropped_after_the_write_timeout() {
+    let server = TestServer::start(Server::bind("127.0.0.1:0").write_timeout(Duration::from_millis(200)), app);
+    let mut client = server.connect();
+    client.send("GET /huge HTTP/1.1\r\nHost: t\r\n\r\n");
+    // 16 MiB is more than the kernel buffers on both sides hold.
+    std::thread::sleep(Duration::from_millis(800));
+    let mut received = Vec::new();
+    // The server closed (EOF, or a reset for the bytes it never took):
+    // not the client's 5 s read timeout.
+    match std::io::Read::read_to_end(&mut client.reader, &mut received) {
+        Ok(_) => {}
+        Err(error) => assert_eq!(error.kind(), std::io::ErrorKind::ConnectionReset, "{error}"),
+    }
+    assert!(received.len() < 16 * 1024 * 1024, "the server gave up before sending everything");
+    assert!(received.starts_with(b"HTTP/1.1 200 OK"));
 }
 
 #[test]
