@@ -48,6 +48,21 @@ fn app() -> App {
             Ok::<_, aioli_http::Error>(format!("{total} bytes in {pieces} pieces"))
         })
         .get("/huge", |_req| async { Response::bytes(vec![b'h'; 16 * 1024 * 1024]) })
+        .get("/upgrade", |req: Request| async move {
+            if req.header("upgrade") != Some("shout") {
+                return Response::text("ask for `Upgrade: shout`").status(StatusCode::BAD_REQUEST);
+            }
+            Response::upgrade("shout", |mut conn| async move {
+                use aioli::io::{AsyncReadExt, AsyncWriteExt};
+                let mut buf = [0u8; 64];
+                while let Ok(n @ 1..) = conn.read(&mut buf).await {
+                    if conn.write_all(&buf[..n].to_ascii_uppercase()).await.is_err() {
+                        break;
+                    }
+                }
+            })
+        })
+        .get("/interim", |_req| async { Response::new(StatusCode::CONTINUE) })
         .put("/greet/{name}", |_req| async { "put" })
         .get("/panic", |_req| async {
             if true {
@@ -444,6 +459,26 @@ fn a_client_that_does_not_read_is_dropped_after_the_write_timeout() {
     }
     assert!(received.len() < 16 * 1024 * 1024, "the server gave up before sending everything");
     assert!(received.starts_with(b"HTTP/1.1 200 OK"));
+}
+
+#[test]
+fn upgrade_hands_the_connection_over_after_101() {
+    let server = start();
+    let mut client = server.connect();
+    // The first bytes of the new protocol travel with the request.
+    client.send("GET /upgrade HTTP/1.1\r\nHost: t\r\nConnection: upgrade\r\nUpgrade: shout\r\n\r\nhello");
+    let reply = client.read_reply(false);
+    assert_eq!(reply.status, 101);
+    assert_eq!((reply.header("connection"), reply.header("upgrade")), (Some("upgrade"), Some("shout")));
+    let mut echoed = [0u8; 5];
+    std::io::Read::read_exact(&mut client.reader, &mut echoed).expect("echo");
+    assert_eq!(&echoed, b"HELLO");
+    client.send("again");
+    std::io::Read::read_exact(&mut client.reader, &mut echoed).expect("echo");
+    assert_eq!(&echoed, b"AGAIN");
+
+    // An interim status without an upgrade is a handler bug: 500.
+    assert_eq!(server.connect().get("/interim").status, 500);
 }
 
 #[test]

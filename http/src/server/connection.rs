@@ -48,6 +48,7 @@ use aioli::time::{timeout_at, Instant};
 use aioli::{select, Either};
 
 use super::io::{BodyState, ConnIo, ReadBuf, Shared};
+use super::upgrade::{OnUpgrade, Upgraded};
 use super::write::{flush, write_response, Answering, FLUSH_AT};
 use super::ServerShared;
 use crate::app::HandlerFuture;
@@ -137,6 +138,7 @@ pub(crate) async fn serve_connection(stream: TcpStream, peer: SocketAddr, server
         //    goes out, because the head says so (`Connection: close`).
         //    Unread body: drain it later if small, else close.
         let body_left = settle_plan(&io, config.max_drain_bytes);
+        let (response, upgrade) = check_upgrade(response, body_left);
         if body_left == BodyLeft::Abandon || server.stopping.is_set() {
             keep_alive = false;
         }
@@ -150,6 +152,14 @@ pub(crate) async fn serve_connection(stream: TcpStream, peer: SocketAddr, server
             write_timeout: config.write_timeout,
         };
         if write_response(&io, &mut out, response, answering).await.is_err() {
+            return;
+        }
+        if let Some(on_upgrade) = upgrade {
+            // The 101 is out: from here the connection speaks the new
+            // protocol, in this same task, until that code is done.
+            if flush(&io, &mut out, config.write_timeout).await.is_ok() {
+                on_upgrade.run(Upgraded::new(io.clone(), peer)).await;
+            }
             return;
         }
         // Is the next request already buffered (pipelining)? Then keep
@@ -176,6 +186,32 @@ pub(crate) async fn serve_connection(stream: TcpStream, peer: SocketAddr, server
     }
 }
 // ANCHOR_END: serve_connection
+
+/// Separates a 101's upgrade function from the response, refusing the
+/// shapes that cannot work: an interim status without one (the client
+/// would wait for a final answer that never comes), and an upgrade over a
+/// request body still unread (its bytes would be taken for the new
+/// protocol's).
+fn check_upgrade(mut response: Response, body_left: BodyLeft) -> (Response, Option<OnUpgrade>) {
+    let upgrade = response.take_upgrade();
+    let status = response.status_code();
+    match upgrade {
+        Some(on_upgrade) if status == StatusCode::SWITCHING_PROTOCOLS && body_left == BodyLeft::Done => {
+            (response, Some(on_upgrade))
+        }
+        Some(_) if status == StatusCode::SWITCHING_PROTOCOLS => {
+            (error_response(StatusCode::BAD_REQUEST, "a request with an unread body cannot switch protocols"), None)
+        }
+        _ if status.is_informational() => {
+            eprintln!("aioli-http: a handler answered {status} without Response::upgrade; answering 500 instead");
+            (
+                error_response(StatusCode::INTERNAL_SERVER_ERROR, "the handler gave an interim status as its answer"),
+                None,
+            )
+        }
+        _ => (response, None),
+    }
+}
 
 /// What `read_head` found.
 enum HeadRead {

@@ -30,6 +30,7 @@
 
 mod connection;
 pub(crate) mod io;
+pub(crate) mod upgrade;
 mod write;
 
 use std::cell::{Cell, RefCell};
