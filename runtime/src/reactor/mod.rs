@@ -50,6 +50,11 @@ struct SourceState {
     readable: bool,
     /// Writable since the last `WouldBlock` on a write.
     writable: bool,
+    /// The peer closed its side (or the socket failed): reads will return
+    /// at once from now on (0 or an error), so "readable" is never cleared
+    /// again. Without this, a read that drained the data *and* the EOF
+    /// arrived in one event would leave the EOF with no event to wake us.
+    read_closed: bool,
     /// The tasks waiting to read.
     readers: Waiters,
     /// The tasks waiting to write.
@@ -137,6 +142,7 @@ impl Reactor {
             generation,
             readable: true,
             writable: true,
+            read_closed: false,
             readers: Waiters::default(),
             writers: Waiters::default(),
         });
@@ -177,7 +183,7 @@ impl Reactor {
     pub(crate) fn clear_ready(&mut self, token: mio::Token, direction: Direction) {
         if let Some(state) = self.state(token) {
             match direction {
-                Direction::Read => state.readable = false,
+                Direction::Read => state.readable = state.read_closed,
                 Direction::Write => state.writable = false,
             }
         }
@@ -192,6 +198,9 @@ impl Reactor {
         let readable = event.is_readable() || event.is_read_closed() || event.is_error();
         let writable = event.is_writable() || event.is_write_closed() || event.is_error();
         let mut woken = Woken::default();
+        if event.is_read_closed() || event.is_error() {
+            state.read_closed = true;
+        }
         if readable {
             state.readable = true;
             woken.readers = std::mem::take(&mut state.readers);
