@@ -14,3 +14,5 @@
 //! Chapter: docs/src/20-http-request-on-the-loop.md
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+
+pub mod client;
