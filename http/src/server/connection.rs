@@ -1,0 +1,394 @@
+//! One connection, one task, one loop: read head → route → handler →
+//! write → keep alive or close.
+//!
+//! `serve_connection` is the function to step through. Each turn of its
+//! loop serves one request:
+//!
+//! 1. **Read the head** (`read_head`): parse what is buffered; if it is
+//!    not a whole head yet, flush any answers we owe and wait for bytes,
+//!    bounded by the idle timeout before the first byte and by the head
+//!    timeout after it (a client sending a byte a second gets 408).
+//! 2. **Frame the body**: Content-Length or chunked, refusing smuggling
+//!    shapes; note `Expect: 100-continue`. The body stays in the socket.
+//! 3. **Run the app**: router, middleware, handler, under a panic guard
+//!    so a panicking handler becomes a 500 for this request only.
+//! 4. **Write the response** into the reused output buffer.
+//! 5. **Settle the body and decide**: whatever body the handler left
+//!    unread is drained (up to a limit) so its bytes are never parsed as
+//!    a request; then keep going, or close.
+//!
+//! Errors in the head are answered with their status and `Connection:
+//! close`, and the connection closes *lingering*: we stop writing, then
+//! read and discard what the client still sends for a moment. Closing a
+//! socket with unread bytes in it makes the kernel send a reset, which
+//! can destroy the error response before the client reads it.
+//!
+//! hyper splits this into a `Dispatcher` and a `Conn` state machine polled
+//! by hand; aiohttp's `RequestHandler.start` is a coroutine with this
+//! same loop, which is the shape we keep.
+//!
+//! Chapter: docs/src/20-http-request-on-the-loop.md
+
+use std::any::Any;
+use std::cell::RefCell;
+use std::future::{poll_fn, Future};
+use std::net::SocketAddr;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use aioli::io::AsyncWrite;
+use aioli::net::TcpStream;
+use aioli::time::{timeout_at, Instant};
+use aioli::{select, Either};
+
+use super::io::{BodyState, ConnIo, ReadBuf, Shared};
+use super::write::{flush, write_response, Answering, FLUSH_AT};
+use super::ServerShared;
+use crate::app::HandlerFuture;
+use crate::proto::body::{request_framing, Framing};
+use crate::proto::request_head::{parse_request_head, RequestHead};
+use crate::proto::ParseError;
+use crate::request::{BodyLimits, RequestBody};
+use crate::{IntoResponse, Request, Response, StatusCode, Version};
+
+/// How long a closing connection keeps reading (and discarding) what the
+/// client still sends, so the kernel does not reset the connection under
+/// our last response.
+const LINGER: Duration = Duration::from_secs(1);
+
+/// Serves requests on `stream` until the client leaves, a limit closes
+/// it, or the server shuts down.
+pub(crate) async fn serve_connection(stream: TcpStream, peer: SocketAddr, server: Rc<ServerShared>) {
+    // Responses are written whole; Nagle's delay would only hold them back.
+    let _ = stream.set_nodelay(true);
+    let config = &server.config;
+    let io: Shared = Rc::new(RefCell::new(ConnIo {
+        stream,
+        buf: ReadBuf::new(),
+        body: BodyState::new(Framing::Empty, false),
+        request_number: 0,
+    }));
+    let mut out: Vec<u8> = Vec::with_capacity(8 * 1024);
+    let mut first = true;
+
+    loop {
+        // 1. Read the next request head.
+        let head = match read_head(&io, &mut out, &server, first).await {
+            HeadRead::Head(head) => head,
+            HeadRead::Closed => return,
+            HeadRead::Failed(error) => {
+                let response = error_response(error.status(), &error.to_string());
+                return close_with(&io, &mut out, response, &server).await;
+            }
+            HeadRead::TimedOut => {
+                let message = format!(
+                    "the request head did not arrive within {:?} (limit: ServerConfig::head_timeout)",
+                    config.head_timeout
+                );
+                let response = error_response(StatusCode::REQUEST_TIMEOUT, &message);
+                return close_with(&io, &mut out, response, &server).await;
+            }
+        };
+        first = false;
+
+        // 2. Frame the body and read the client's wishes.
+        let framing = match request_framing(&head.headers) {
+            Ok(framing) => framing,
+            Err(error) => {
+                let response = error_response(error.status(), &error.to_string());
+                return close_with(&io, &mut out, response, &server).await;
+            }
+        };
+        let mut keep_alive = head.wants_keep_alive();
+        let (is_head, version) = (head.method == crate::Method::Head, head.version);
+        let expectation = Expectation::of(&head);
+        let request_number = {
+            let mut io = io.borrow_mut();
+            io.request_number += 1;
+            io.body = BodyState::new(framing, expectation == Expectation::Continue);
+            io.request_number
+        };
+        if expectation == Expectation::Continue && !out.is_empty() {
+            // `100 Continue` is written by the body reader, straight to
+            // the socket: earlier answers still buffered must go first.
+            if flush(&io, &mut out, config.write_timeout).await.is_err() {
+                return;
+            }
+        }
+
+        // 3. Run the app (or answer an unmet expectation without it).
+        let response = if expectation == Expectation::Unsupported {
+            error_response(StatusCode::EXPECTATION_FAILED, "only `Expect: 100-continue` is supported")
+        } else {
+            let limits = BodyLimits { max_buffered: config.max_body_bytes, read_timeout: config.body_timeout };
+            let body = RequestBody::from_connection(io.clone(), request_number, framing, limits);
+            let request = Request::from_parts(head, peer, body);
+            CatchPanic { future: server.app.dispatch(request) }.await
+        };
+
+        // 5 (first half). Decide now whether we will keep the connection,
+        // because the response head says so.
+        let body_left = settle_plan(&io, config.max_drain_bytes);
+        if body_left == BodyLeft::Abandon || server.stopping.is_set() {
+            keep_alive = false;
+        }
+
+        // 4. Write the response.
+        let answering = Answering {
+            is_head,
+            version,
+            keep_alive: &mut keep_alive,
+            server_name: &config.server_name,
+            write_timeout: config.write_timeout,
+        };
+        if write_response(&io, &mut out, response, answering).await.is_err() {
+            return;
+        }
+        // Another request already buffered (pipelining)? Then answer it
+        // before writing, so both answers leave in one write.
+        let pipelined = !io.borrow().buf.is_empty();
+        if (!pipelined || out.len() >= FLUSH_AT || !keep_alive)
+            && flush(&io, &mut out, config.write_timeout).await.is_err()
+        {
+            return;
+        }
+
+        // 5. Settle the body: drain what the handler left, or close.
+        if !keep_alive {
+            if body_left != BodyLeft::Done {
+                linger(&io).await;
+            }
+            return;
+        }
+        if body_left == BodyLeft::Drain && !drain_body(&io, config.max_drain_bytes, config.body_timeout).await {
+            return linger(&io).await;
+        }
+    }
+}
+
+/// What `read_head` found.
+enum HeadRead {
+    Head(RequestHead),
+    /// EOF, an idle timeout, a socket error, or shutdown: close quietly.
+    Closed,
+    Failed(ParseError),
+    /// Part of a head arrived, the rest did not in time: 408.
+    TimedOut,
+}
+
+/// Waits for and parses the next request head. Flushes `out` before it
+/// waits: the client may be waiting for those answers before it sends.
+async fn read_head(io: &Shared, out: &mut Vec<u8>, server: &ServerShared, first: bool) -> HeadRead {
+    let config = &server.config;
+    let limits = config.head_limits();
+    // Before the first byte: the keep-alive timeout (the head timeout on
+    // a brand-new connection). From the first byte: the head timeout.
+    let idle_limit = if first { config.head_timeout } else { config.keep_alive_timeout };
+    let idle_deadline = deadline_after(idle_limit);
+    let mut head_deadline: Option<Instant> = None;
+    loop {
+        {
+            let mut conn = io.borrow_mut();
+            if !conn.buf.is_empty() {
+                match parse_request_head(conn.buf.data(), &limits) {
+                    Ok(Some((head, used))) => {
+                        conn.buf.consume(used);
+                        return HeadRead::Head(head);
+                    }
+                    Ok(None) => {
+                        head_deadline.get_or_insert_with(|| deadline_after(config.head_timeout));
+                    }
+                    Err(error) => return HeadRead::Failed(error),
+                }
+            }
+        }
+        if flush(io, out, config.write_timeout).await.is_err() {
+            return HeadRead::Closed;
+        }
+        let read = poll_fn(|cx| {
+            let conn = &mut *io.borrow_mut();
+            conn.buf.poll_read_from(&mut conn.stream, cx)
+        });
+        let result = match head_deadline {
+            Some(deadline) => timeout_at(deadline, read).await,
+            // Idle between requests: a shutdown may close us here.
+            None => match select(timeout_at(idle_deadline, read), server.stopping.wait()).await {
+                Either::Left(result) => result,
+                Either::Right(()) => return HeadRead::Closed,
+            },
+        };
+        match result {
+            Ok(Ok(0)) | Ok(Err(_)) => return HeadRead::Closed,
+            Ok(Ok(_)) => {}
+            Err(_elapsed) if head_deadline.is_some() => return HeadRead::TimedOut,
+            Err(_elapsed) => return HeadRead::Closed,
+        }
+    }
+}
+
+fn deadline_after(limit: Duration) -> Instant {
+    // A limit of Duration::MAX means "never"; a century is never enough.
+    let now = Instant::now();
+    now.checked_add(limit).or_else(|| now.checked_add(Duration::from_secs(100 * 365 * 86_400))).unwrap_or(now)
+}
+
+/// The `Expect` header's wish (RFC 9110 §10.1.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expectation {
+    None,
+    /// `100-continue` in HTTP/1.1: send `100 Continue` before reading.
+    Continue,
+    /// Anything else: 417.
+    Unsupported,
+}
+
+impl Expectation {
+    fn of(head: &RequestHead) -> Expectation {
+        match head.headers.get_bytes("expect") {
+            None => Expectation::None,
+            Some(value) if value.trim_ascii().eq_ignore_ascii_case(b"100-continue") => {
+                // An HTTP/1.0 client cannot understand a 1xx: ignore it.
+                if head.version == Version::Http11 {
+                    Expectation::Continue
+                } else {
+                    Expectation::None
+                }
+            }
+            Some(_) => Expectation::Unsupported,
+        }
+    }
+}
+
+/// What to do with the body after the handler.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BodyLeft {
+    /// Read to the end: nothing to do.
+    Done,
+    /// Unread, small or of unknown size: read and discard it.
+    Drain,
+    /// Unread and too large, broken, or never invited (100-continue not
+    /// sent, so the client may never send it): close the connection.
+    Abandon,
+}
+
+fn settle_plan(io: &Shared, max_drain: usize) -> BodyLeft {
+    let conn = io.borrow();
+    let body = &conn.body;
+    if body.failed {
+        BodyLeft::Abandon
+    } else if body.decoder.is_done() {
+        BodyLeft::Done
+    } else if body.continue_owed || body.decoder.remaining().is_some_and(|n| n > max_drain as u64) {
+        BodyLeft::Abandon
+    } else {
+        BodyLeft::Drain
+    }
+}
+
+/// Reads and discards the rest of the body, up to `max` bytes. Returns
+/// whether the body ended within that (so the connection can go on).
+async fn drain_body(io: &Shared, max: usize, limit: Duration) -> bool {
+    let number = io.borrow().request_number;
+    let mut scratch = Vec::new();
+    let mut total = 0;
+    loop {
+        scratch.clear();
+        let read = poll_fn(|cx| io.borrow_mut().poll_body(cx, number, &mut scratch));
+        match aioli::time::timeout(limit, read).await {
+            Ok(Ok(true)) => {
+                total += scratch.len();
+                if total > max {
+                    return false;
+                }
+            }
+            Ok(Ok(false)) => return true,
+            Ok(Err(_)) | Err(_) => return false,
+        }
+    }
+}
+
+/// Answers `response` with `Connection: close`, then closes lingering.
+async fn close_with(io: &Shared, out: &mut Vec<u8>, response: Response, server: &ServerShared) {
+    let config = &server.config;
+    let mut keep_alive = false;
+    let answering = Answering {
+        is_head: false,
+        version: Version::Http11,
+        keep_alive: &mut keep_alive,
+        server_name: &config.server_name,
+        write_timeout: config.write_timeout,
+    };
+    if write_response(io, out, response, answering).await.is_ok() && flush(io, out, config.write_timeout).await.is_ok()
+    {
+        linger(io).await;
+    }
+}
+
+/// Half-closes, then reads and discards for a moment (see the module
+/// header: without it the kernel may reset away our last response).
+async fn linger(io: &Shared) {
+    let shut = poll_fn(|cx| Pin::new(&mut io.borrow_mut().stream).poll_shutdown(cx)).await;
+    if shut.is_err() {
+        return;
+    }
+    let discard = async {
+        let mut total = 0;
+        while total < 256 * 1024 {
+            let read = poll_fn(|cx| {
+                let conn = &mut *io.borrow_mut();
+                let result = conn.buf.poll_read_from(&mut conn.stream, cx);
+                let len = conn.buf.data().len();
+                conn.buf.consume(len);
+                result
+            });
+            match read.await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => total += n,
+            }
+        }
+    };
+    let _ = aioli::time::timeout(LINGER, discard).await;
+}
+
+/// A plain-text error answer.
+pub(crate) fn error_response(status: StatusCode, message: &str) -> Response {
+    crate::Error::new(status, message).into_response()
+}
+
+/// Polls a handler's future and turns a panic inside it into a 500.
+///
+/// aioli's tasks catch panics too, but that would end the whole
+/// connection task; catching here, per request, answers the client and
+/// keeps its connection. `AssertUnwindSafe` is honest: after a panic the
+/// future is dropped, never polled again, so no broken state is observed.
+struct CatchPanic {
+    future: HandlerFuture,
+}
+
+impl Future for CatchPanic {
+    type Output = Response;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Response> {
+        let future = &mut self.future;
+        match catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx))) {
+            Ok(poll) => poll,
+            Err(payload) => {
+                eprintln!("aioli-http: a handler panicked ({}); answered 500", panic_message(&*payload));
+                Poll::Ready(error_response(StatusCode::INTERNAL_SERVER_ERROR, "the handler failed; see the server log"))
+            }
+        }
+    }
+}
+
+fn panic_message(payload: &(dyn Any + Send)) -> &str {
+    if let Some(text) = payload.downcast_ref::<&str>() {
+        text
+    } else if let Some(text) = payload.downcast_ref::<String>() {
+        text
+    } else {
+        "a non-text panic payload"
+    }
+}
