@@ -24,12 +24,15 @@ use std::time::Duration;
 
 use aioli::time::Instant;
 
+/// A cached answer: the addresses, and when they stop being trusted.
+type Answer = (Vec<SocketAddr>, Instant);
+
 /// A resolver with a time-bounded cache. One per `Client`.
 pub(crate) struct Resolver {
     /// How long an answer is kept; zero turns the cache off.
     ttl: Duration,
     /// (host, port) → (addresses, when they expire).
-    cache: RefCell<HashMap<(String, u16), (Vec<SocketAddr>, Instant)>>,
+    cache: RefCell<HashMap<(String, u16), Answer>>,
     /// How many lookups reached the system resolver (tests and examples).
     lookups: Cell<u64>,
 }

@@ -197,11 +197,13 @@ impl fmt::Display for Error {
                 write!(f, "could not resolve the host name {host:?}: {source}")
             }
             Error::Connect { host, source } => {
+                // The OS error's kind says it plainly ("connection refused");
+                // its message would repeat the address we already name.
                 let hint = match source.kind() {
                     io::ErrorKind::ConnectionRefused => " (is a server listening there?)",
                     _ => "",
                 };
-                write!(f, "could not connect to {host}: {source}{hint}")
+                write!(f, "could not connect to {host}: {}{hint}", source.kind())
             }
             Error::Timeout { host, kind, after } => {
                 let what = match kind {

@@ -401,11 +401,6 @@ impl<C> Slot<C> {
         }
         self.pool.after_change();
     }
-
-    /// The origin this slot counts against.
-    pub(crate) fn origin(&self) -> &Origin {
-        &self.origin
-    }
 }
 
 impl<C> Drop for Slot<C> {

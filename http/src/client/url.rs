@@ -143,7 +143,10 @@ impl fmt::Display for UrlError {
                 write!(f, "invalid URL {url:?}: the port {port:?} is not a number from 1 to 65535")
             }
             UrlErrorKind::InvalidPercent(part) => {
-                write!(f, "invalid URL {url:?}: {part:?} is not a percent-escape (% must be followed by two hex digits)")
+                write!(
+                    f,
+                    "invalid URL {url:?}: {part:?} is not a percent-escape (% must be followed by two hex digits)"
+                )
             }
             UrlErrorKind::ControlCharacter(code) => {
                 write!(f, "invalid URL {url:?}: it contains the control character U+{code:04X}")
@@ -449,9 +452,7 @@ fn encode_part(input: &str, part: &str, is_query: bool) -> Result<String, UrlErr
         }
         // RFC 3986's pchar: unreserved, sub-delims, ':' and '@' (and '/'
         // between segments); a query may also hold '?'.
-        let plain = byte.is_ascii_alphanumeric()
-            || b"-._~!$&'()*+,;=:@/".contains(&byte)
-            || (is_query && byte == b'?');
+        let plain = byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/".contains(&byte) || (is_query && byte == b'?');
         if plain {
             out.push(byte as char);
         } else {
@@ -462,27 +463,11 @@ fn encode_part(input: &str, part: &str, is_query: bool) -> Result<String, UrlErr
     Ok(out)
 }
 
-/// Decodes `%XX` escapes in a URL component (the userinfo).
+/// Decodes `%XX` escapes in a URL component (the userinfo), after
+/// checking them: the shared decoder is lenient, a URL is not.
 fn decode_component(input: &str, part: &str) -> Result<String, UrlError> {
-    let encoded = encode_part(input, part, false)?;
-    let bytes = encoded.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        // encode_part checked every escape, so the two digits are there.
-        let digits = (bytes[i] == b'%').then(|| std::str::from_utf8(&bytes[i + 1..i + 3]).ok()).flatten();
-        match digits.and_then(|digits| u8::from_str_radix(digits, 16).ok()) {
-            Some(value) => {
-                out.push(value);
-                i += 3;
-            }
-            None => {
-                out.push(bytes[i]);
-                i += 1;
-            }
-        }
-    }
-    Ok(String::from_utf8_lossy(&out).into_owned())
+    let checked = encode_part(input, part, false)?;
+    Ok(crate::percent::decode(&checked).into_owned())
 }
 
 /// RFC 3986 §5.2.4: `/a/b/../c/./d` → `/a/c/d`.
