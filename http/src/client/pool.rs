@@ -152,6 +152,24 @@ impl<C> Pool<C> {
         Acquire { pool: self.clone(), origin, waiter: None, done: false }
     }
 
+    /// An idle connection to `origin` if one is there right now: the fast
+    /// path of a request, which needs no waiting and so no connect timer.
+    /// It cannot jump the queue: an idle connection exists only while no
+    /// waiter for its origin does (parking one grants it at once).
+    pub(crate) fn take_idle(&self, origin: &Origin) -> Option<(C, Slot<C>)> {
+        let (conn, expired) = {
+            let mut state = self.state.borrow_mut();
+            let expired = state.expire_idle(Instant::now());
+            let conn = state.hosts.get_mut(origin).and_then(|host| host.idle.pop()).map(|idle| idle.conn);
+            (conn, expired)
+        };
+        if !expired.is_empty() {
+            drop(expired);
+            self.after_change();
+        }
+        conn.map(|conn| (conn, Slot { pool: self.clone(), origin: origin.clone(), parked: false }))
+    }
+
     /// Open connections, in total (in use, idle, or being opened).
     pub(crate) fn open(&self) -> usize {
         self.state.borrow().open
@@ -212,11 +230,14 @@ impl<C> PoolState<C> {
         let timeout = self.limits.idle_timeout;
         let mut expired = Vec::new();
         for host in self.hosts.values_mut() {
-            let (old, fresh): (Vec<_>, Vec<_>) =
-                host.idle.drain(..).partition(|idle| now.saturating_duration_since(idle.since) >= timeout);
-            host.idle = fresh;
-            host.open -= old.len();
-            expired.extend(old.into_iter().map(|idle| idle.conn));
+            // Idle lists are in the order connections were parked, so the
+            // expired ones are a prefix.
+            let stale =
+                host.idle.iter().take_while(|idle| now.saturating_duration_since(idle.since) >= timeout).count();
+            if stale > 0 {
+                host.open -= stale;
+                expired.extend(host.idle.drain(..stale).map(|idle| idle.conn));
+            }
         }
         self.open -= expired.len();
         self.hosts.retain(|_, host| host.open > 0);
@@ -303,11 +324,15 @@ impl<C> Future for Acquire<C> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Checkout<C>> {
         let this = self.get_mut();
+        let mut woken = Vec::new();
         let (grant, closed) = {
             let mut state = this.pool.state.borrow_mut();
             match this.waiter {
                 None => {
-                    let mut closed = state.expire_idle(Instant::now());
+                    // Capacity freed by expired connections goes to the
+                    // waiters first; then it is this newcomer's turn.
+                    let (wakers, mut closed) = state.grant_waiters();
+                    woken = wakers;
                     match state.try_serve(&this.origin) {
                         Some((grant, evicted)) => {
                             closed.extend(evicted);
@@ -344,6 +369,9 @@ impl<C> Future for Acquire<C> {
             }
         };
         drop(closed);
+        for waker in woken {
+            waker.wake();
+        }
         let Some(grant) = grant else {
             return Poll::Pending;
         };

@@ -11,7 +11,7 @@
 //! body is half read closes its connection: that is cheaper than reading
 //! the rest of a body nobody wants, and always correct.
 //!
-//! Underneath, [`Body::poll_chunk`] feeds the buffered bytes to the shared
+//! Underneath, `Body::poll_data` feeds the buffered bytes to the shared
 //! `BodyDecoder` (Content-Length, chunked, or until close) and reads more
 //! from the socket when it says "need more". A body that ends early or a
 //! chunk size that is not hex is an [`Error::Protocol`], never a short
@@ -173,11 +173,10 @@ impl Response {
             return Err(Error::BodyTooLarge { host: self.body.host.clone(), limit });
         }
         let mut all = Vec::with_capacity(self.content_length().unwrap_or(0).min(limit as u64) as usize);
-        while let Some(piece) = self.chunk().await? {
-            if all.len() + piece.len() > limit {
-                return Err(Error::BodyTooLarge { host: self.body.host.clone(), limit });
+        while poll_fn(|cx| self.body.poll_data(cx, &mut all)).await? > 0 {
+            if all.len() > limit {
+                return Err(self.body.fail(Error::BodyTooLarge { host: self.body.host.clone(), limit }));
             }
-            all.extend_from_slice(&piece);
         }
         Ok(all)
     }
@@ -227,29 +226,45 @@ impl Response {
 }
 
 impl Body {
+    /// The next piece of the body in a `Vec` of its own, `None` at the end.
+    fn poll_chunk(&mut self, cx: &mut Context<'_>) -> Poll<Result<Option<Vec<u8>>, Error>> {
+        let mut piece = Vec::new();
+        match self.poll_data(cx, &mut piece) {
+            Poll::Ready(Ok(0)) => Poll::Ready(Ok(None)),
+            Poll::Ready(Ok(_)) => Poll::Ready(Ok(Some(piece))),
+            Poll::Ready(Err(error)) => Poll::Ready(Err(error)),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
     /// The heart of body reading: decode what is buffered, read more when
     /// the decoder needs it, and hand the connection back at the end.
-    fn poll_chunk(&mut self, cx: &mut Context<'_>) -> Poll<Result<Option<Vec<u8>>, Error>> {
+    /// Appends the next piece of body to `out` and says how long it was;
+    /// 0 means the body is over. Appending (rather than returning a new
+    /// `Vec`) lets `bytes()` and the streams decode straight into their
+    /// own buffer, with no copy in between.
+    fn poll_data(&mut self, cx: &mut Context<'_>, out: &mut Vec<u8>) -> Poll<Result<usize, Error>> {
         loop {
             let Some((conn, _)) = self.conn.as_mut() else {
                 // Finished (or failed, and the error was returned then).
-                return Poll::Ready(Ok(None));
+                return Poll::Ready(Ok(0));
             };
             if !conn.buffered().is_empty() {
                 match self.decoder.decode(conn.buffered()) {
                     Ok((used, Decoded::Data(data))) => {
-                        let piece = data.to_vec();
+                        let length = data.len();
+                        out.extend_from_slice(data);
                         conn.consume(used);
-                        self.received += piece.len() as u64;
+                        self.received += length as u64;
                         if self.decoder.is_done() {
                             self.finish();
                         }
-                        return Poll::Ready(Ok(Some(piece)));
+                        return Poll::Ready(Ok(length));
                     }
                     Ok((used, Decoded::Done)) => {
                         conn.consume(used);
                         self.finish();
-                        return Poll::Ready(Ok(None));
+                        return Poll::Ready(Ok(0));
                     }
                     Ok((used, Decoded::NeedMore)) => conn.consume(used),
                     Err(error) => {
@@ -265,7 +280,7 @@ impl Body {
                 }
             }
             let Some((conn, _)) = self.conn.as_mut() else {
-                return Poll::Ready(Ok(None));
+                return Poll::Ready(Ok(0));
             };
             match conn.poll_fill(cx) {
                 Poll::Ready(Ok(0)) => {
@@ -275,7 +290,7 @@ impl Body {
                             // connection is spent.
                             self.reusable = false;
                             self.finish();
-                            Poll::Ready(Ok(None))
+                            Poll::Ready(Ok(0))
                         }
                         Err(_) => {
                             let what = match self.decoder.remaining() {
@@ -381,9 +396,9 @@ impl Stream for Lines {
                     this.response.body.fail(Error::BodyTooLarge { host: this.response.body.host.clone(), limit });
                 return Poll::Ready(Some(Err(error)));
             }
-            match this.response.body.poll_chunk(cx) {
-                Poll::Ready(Ok(Some(piece))) => this.pending.extend_from_slice(&piece),
-                Poll::Ready(Ok(None)) => this.ended = true,
+            match this.response.body.poll_data(cx, &mut this.pending) {
+                Poll::Ready(Ok(0)) => this.ended = true,
+                Poll::Ready(Ok(_)) => {}
                 Poll::Ready(Err(error)) => {
                     this.ended = true;
                     this.pending.clear();
@@ -420,9 +435,9 @@ impl Stream for Chunks {
                 }
                 return Poll::Ready(Some(Ok(std::mem::take(&mut this.pending))));
             }
-            match this.response.body.poll_chunk(cx) {
-                Poll::Ready(Ok(Some(piece))) => this.pending.extend_from_slice(&piece),
-                Poll::Ready(Ok(None)) => this.ended = true,
+            match this.response.body.poll_data(cx, &mut this.pending) {
+                Poll::Ready(Ok(0)) => this.ended = true,
+                Poll::Ready(Ok(_)) => {}
                 Poll::Ready(Err(error)) => {
                     this.ended = true;
                     this.pending.clear();

@@ -357,6 +357,11 @@ impl Client {
         url: &Url,
         fresh_only: bool,
     ) -> Result<(Conn, Slot<Conn>), Error> {
+        if !fresh_only {
+            if let Some(reused) = self.inner.pool.take_idle(origin) {
+                return Ok(reused);
+            }
+        }
         let getting = async {
             loop {
                 match self.inner.pool.acquire(origin.clone()).await {
