@@ -72,6 +72,8 @@ pub mod proto;
 mod request;
 mod response;
 pub mod server;
+#[cfg(feature = "json")]
+pub mod testing;
 
 pub use app::{App, Handler, Middleware, Next};
 pub use cookie::{Cookie, SameSite};
