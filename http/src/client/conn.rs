@@ -158,6 +158,7 @@ pub(crate) struct ExchangeError {
     pub(crate) nothing_received: bool,
 }
 
+// ANCHOR: exchange
 /// Writes `head` then `body`, and reads until a complete response head
 /// has arrived (its bytes consumed from `conn`'s buffer; the body's first
 /// bytes may follow in it).
@@ -239,3 +240,4 @@ pub(crate) async fn exchange(
     })
     .await
 }
+// ANCHOR_END: exchange

@@ -56,9 +56,11 @@ impl Resolver {
         }
         self.lookups.set(self.lookups.get() + 1);
         let name = key.clone();
+        // ANCHOR: lookup
         // The one place where the client would block: a thread of the
         // blocking pool waits for getaddrinfo while the loop runs on.
         let lookup = aioli::spawn_blocking(move || name.to_socket_addrs().map(|addrs| addrs.collect::<Vec<_>>()));
+        // ANCHOR_END: lookup
         let addrs = match lookup.await {
             Ok(result) => result?,
             Err(join_error) => return Err(io::Error::other(join_error.to_string())),

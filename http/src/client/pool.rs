@@ -282,6 +282,7 @@ impl<C> PoolState<C> {
         self.host(origin).open += 1;
     }
 
+    // ANCHOR: grant
     /// Walks the queue oldest first and hands capacity to every waiter
     /// that can use it. Returns the wakers to wake and the connections
     /// closed to make room, both to be handled outside the borrow.
@@ -307,6 +308,7 @@ impl<C> PoolState<C> {
         self.queue = still_waiting;
         (wakers, closed)
     }
+    // ANCHOR_END: grant
 }
 
 /// The future of [`Pool::acquire`].
@@ -384,6 +386,7 @@ impl<C> Future for Acquire<C> {
     }
 }
 
+// ANCHOR: waiter_drop
 impl<C> Drop for Acquire<C> {
     /// A waiter that gives up leaves its place; capacity already handed
     /// to it goes back to the pool and on to the next waiter.
@@ -417,6 +420,7 @@ impl<C> Drop for Acquire<C> {
         }
     }
 }
+// ANCHOR_END: waiter_drop
 
 impl<C> Slot<C> {
     /// Files `conn` as idle under this slot's origin: the connection stays
@@ -431,6 +435,7 @@ impl<C> Slot<C> {
     }
 }
 
+// ANCHOR: slot_drop
 impl<C> Drop for Slot<C> {
     /// The connection is closed (or was never opened): its unit of the
     /// limits is free, and the first waiter that can use it gets it.
@@ -447,6 +452,7 @@ impl<C> Drop for Slot<C> {
         self.pool.after_change();
     }
 }
+// ANCHOR_END: slot_drop
 
 #[cfg(test)]
 mod tests {

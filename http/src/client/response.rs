@@ -325,6 +325,7 @@ impl Body {
         }
     }
 
+    // ANCHOR: finish
     /// The body is over: the connection goes back to the pool if it can
     /// carry another request, else it is closed (its slot freed).
     fn finish(&mut self) {
@@ -336,6 +337,7 @@ impl Body {
             }
         }
     }
+    // ANCHOR_END: finish
 
     /// The body failed: close the connection, keep the error for the caller.
     fn fail(&mut self, error: Error) -> Error {

@@ -184,6 +184,7 @@ impl Client {
         self.inner.pool.close_idle();
     }
 
+    // ANCHOR: execute
     /// Sends a built request: redirects followed, under the total timeout.
     pub async fn execute(&self, request: Request) -> Result<Response, Error> {
         let limit = request.timeout.or(self.inner.config.timeout);
@@ -198,6 +199,7 @@ impl Client {
             None => sending.await,
         }
     }
+    // ANCHOR_END: execute
 
     // ANCHOR: redirects
     async fn follow_redirects(
