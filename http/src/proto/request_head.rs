@@ -79,10 +79,16 @@ impl RequestHead {
     /// Whether the client asked to keep the connection open afterwards:
     /// by default in 1.1 unless `Connection: close`; in 1.0 only with
     /// `Connection: keep-alive` (RFC 9112 §9.3).
+    ///
+    /// An HTTP/1.0 message with Transfer-Encoding closes regardless: 1.0
+    /// has no transfer codings, so RFC 9112 §6.1 says to treat its framing
+    /// as faulty and close after answering, whatever else it says.
     pub fn wants_keep_alive(&self) -> bool {
         match self.version {
             Version::Http11 => !self.headers.has_token("connection", "close"),
-            Version::Http10 => self.headers.has_token("connection", "keep-alive"),
+            Version::Http10 => {
+                self.headers.has_token("connection", "keep-alive") && !self.headers.contains("transfer-encoding")
+            }
         }
     }
 }
@@ -101,6 +107,7 @@ const STACK_HEADERS: usize = 100;
 /// let (head, used) = parse_request_head(bytes, &limits).unwrap().unwrap();
 /// assert_eq!((head.path(), head.query(), used), ("/hi", "x=1", bytes.len() - 4));
 /// ```
+// ANCHOR: parse_request_head
 pub fn parse_request_head(buf: &[u8], limits: &HeadLimits) -> Result<Option<(RequestHead, usize)>, ParseError> {
     // The target's length is checked before httparse sees the bytes, so a
     // client sending an endless target gets 414 as soon as it passes the
@@ -170,6 +177,7 @@ pub fn parse_request_head(buf: &[u8], limits: &HeadLimits) -> Result<Option<(Req
     }
     Ok(Some((RequestHead { method, target, authority, version, headers }, used)))
 }
+// ANCHOR_END: parse_request_head
 
 /// Fails with 414 if the target at the start of `buf` (possibly not yet
 /// complete) is longer than `max`.

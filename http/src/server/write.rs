@@ -56,6 +56,7 @@ pub(crate) struct Answering<'a> {
 /// Appends `response` to `out`, writing to the socket when a streamed or
 /// large body requires it. Small responses stay in `out` for the caller
 /// to flush.
+// ANCHOR: write_response
 pub(crate) async fn write_response(
     io: &Shared,
     out: &mut Vec<u8>,
@@ -87,6 +88,8 @@ pub(crate) async fn write_response(
         ResponseBody::Stream(_) => ResponseFraming::Chunked,
     };
     let connection = match (*answering.keep_alive, answering.version) {
+        // A 101 names the protocol switch in Connection (RFC 9110 §7.8).
+        _ if status == StatusCode::SWITCHING_PROTOCOLS => Some("upgrade"),
         (false, _) => Some("close"),
         (true, Version::Http10) => Some("keep-alive"),
         (true, Version::Http11) => None,
@@ -144,6 +147,7 @@ pub(crate) async fn write_response(
         }
     }
 }
+// ANCHOR_END: write_response
 
 /// Writes all of `out` to the socket and empties it.
 pub(crate) async fn flush(io: &Shared, out: &mut Vec<u8>, limit: Duration) -> io::Result<()> {
