@@ -310,6 +310,7 @@ impl RequestBody {
     }
 
     /// Reads to the end, within the buffered-body limit.
+    // ANCHOR: read_all
     async fn read_all(&mut self) -> Result<Vec<u8>, Error> {
         let limit = self.limits.max_buffered;
         let too_large = || {
@@ -332,6 +333,7 @@ impl RequestBody {
         }
         Ok(all)
     }
+    // ANCHOR_END: read_all
 
     /// Appends the next piece to `out`; `Ok(false)` at the end.
     fn poll_into(&mut self, cx: &mut Context<'_>, out: &mut Vec<u8>) -> Poll<Result<bool, Error>> {

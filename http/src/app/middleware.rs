@@ -102,6 +102,7 @@ impl Next {
         self.run_boxed(req).await
     }
 
+    // ANCHOR: next_run
     pub(crate) fn run_boxed(self, req: Request) -> HandlerFuture {
         match self.chain.get(self.position).cloned() {
             Some(middleware) => {
@@ -111,6 +112,7 @@ impl Next {
             None => self.endpoint.call(req),
         }
     }
+    // ANCHOR_END: next_run
 }
 
 impl std::fmt::Debug for Next {

@@ -143,6 +143,7 @@ pub(crate) enum Resolved {
 }
 
 /// Finds the route for `method` and `path`.
+// ANCHOR: resolve
 pub(crate) fn resolve(routes: &[Route], method: &Method, path: &str) -> Resolved {
     let mut allowed: Vec<&str> = Vec::new();
     for route in routes {
@@ -169,6 +170,7 @@ pub(crate) fn resolve(routes: &[Route], method: &Method, path: &str) -> Resolved
         Resolved::MethodNotAllowed(allowed.join(", "))
     }
 }
+// ANCHOR_END: resolve
 
 #[cfg(test)]
 mod tests {

@@ -64,6 +64,7 @@ pub const MAX_CHUNK_METADATA: usize = 16 * 1024;
 /// let smuggle: HeaderMap = [("Content-Length", "5"), ("Transfer-Encoding", "chunked")].into_iter().collect();
 /// assert_eq!(request_framing(&smuggle), Err(ParseError::ContentLengthAndTransferEncoding));
 /// ```
+// ANCHOR: request_framing
 pub fn request_framing(headers: &HeaderMap) -> Result<Framing, ParseError> {
     let length = content_length(headers)?;
     if headers.contains("transfer-encoding") {
@@ -82,6 +83,7 @@ pub fn request_framing(headers: &HeaderMap) -> Result<Framing, ParseError> {
         Some(n) => Ok(Framing::Length(n)),
     }
 }
+// ANCHOR_END: request_framing
 
 /// The framing of a response body (RFC 9112 §6.3), for a client that
 /// sent `method` and received `status`.
@@ -312,6 +314,7 @@ impl BodyDecoder {
     }
 
     /// One framing byte of a chunked body.
+    // ANCHOR: chunked_step
     fn step(&mut self, byte: u8) -> Result<State, ParseError> {
         Ok(match self.state {
             State::Size { size, digits } => match byte {
@@ -390,6 +393,7 @@ impl BodyDecoder {
             other => other,
         })
     }
+    // ANCHOR_END: chunked_step
 
     fn count_metadata(&mut self) -> Result<(), ParseError> {
         self.metadata += 1;

@@ -72,6 +72,7 @@ fn put_two(out: &mut [u8], value: u64) {
 
 /// Days since 1970-01-01 → (year, month 1-12, day 1-31), in the proleptic
 /// Gregorian calendar.
+// ANCHOR: civil_from_days
 fn civil_from_days(days: u64) -> (u64, u64, u64) {
     // Shift the epoch to 0000-03-01, so that each "year" ends with
     // February and its leap day.
@@ -86,6 +87,7 @@ fn civil_from_days(days: u64) -> (u64, u64, u64) {
     let year = year_of_era + era * 400 + u64::from(month <= 2);
     (year, month, day)
 }
+// ANCHOR_END: civil_from_days
 
 thread_local! {
     /// The last second formatted on this thread and its text. Each aioli

@@ -101,6 +101,7 @@ const STACK_HEADERS: usize = 100;
 /// let (head, used) = parse_request_head(bytes, &limits).unwrap().unwrap();
 /// assert_eq!((head.path(), head.query(), used), ("/hi", "x=1", bytes.len() - 4));
 /// ```
+// ANCHOR: parse_request_head
 pub fn parse_request_head(buf: &[u8], limits: &HeadLimits) -> Result<Option<(RequestHead, usize)>, ParseError> {
     // The target's length is checked before httparse sees the bytes, so a
     // client sending an endless target gets 414 as soon as it passes the
@@ -170,6 +171,7 @@ pub fn parse_request_head(buf: &[u8], limits: &HeadLimits) -> Result<Option<(Req
     }
     Ok(Some((RequestHead { method, target, authority, version, headers }, used)))
 }
+// ANCHOR_END: parse_request_head
 
 /// Fails with 414 if the target at the start of `buf` (possibly not yet
 /// complete) is longer than `max`.

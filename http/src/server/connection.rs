@@ -61,6 +61,7 @@ const LINGER: Duration = Duration::from_secs(1);
 
 /// Serves requests on `stream` until the client leaves, a limit closes
 /// it, or the server shuts down.
+// ANCHOR: serve_connection
 pub(crate) async fn serve_connection(stream: TcpStream, peer: SocketAddr, server: Rc<ServerShared>) {
     // Responses are written whole; Nagle's delay would only hold them back.
     let _ = stream.set_nodelay(true);
@@ -168,6 +169,7 @@ pub(crate) async fn serve_connection(stream: TcpStream, peer: SocketAddr, server
         }
     }
 }
+// ANCHOR_END: serve_connection
 
 /// What `read_head` found.
 enum HeadRead {
@@ -181,6 +183,7 @@ enum HeadRead {
 
 /// Waits for and parses the next request head. Flushes `out` before it
 /// waits: the client may be waiting for those answers before it sends.
+// ANCHOR: read_head
 async fn read_head(io: &Shared, out: &mut Vec<u8>, server: &ServerShared, first: bool) -> HeadRead {
     let config = &server.config;
     let limits = config.head_limits();
@@ -228,6 +231,7 @@ async fn read_head(io: &Shared, out: &mut Vec<u8>, server: &ServerShared, first:
         }
     }
 }
+// ANCHOR_END: read_head
 
 fn deadline_after(limit: Duration) -> Instant {
     // A limit of Duration::MAX means "never"; a century is never enough.
@@ -329,6 +333,7 @@ async fn close_with(io: &Shared, out: &mut Vec<u8>, response: Response, server: 
 
 /// Half-closes, then reads and discards for a moment (see the module
 /// header: without it the kernel may reset away our last response).
+// ANCHOR: linger
 async fn linger(io: &Shared) {
     let shut = poll_fn(|cx| Pin::new(&mut io.borrow_mut().stream).poll_shutdown(cx)).await;
     if shut.is_err() {
@@ -352,6 +357,7 @@ async fn linger(io: &Shared) {
     };
     let _ = aioli::time::timeout(LINGER, discard).await;
 }
+// ANCHOR_END: linger
 
 /// A plain-text error answer.
 pub(crate) fn error_response(status: StatusCode, message: &str) -> Response {
@@ -364,6 +370,7 @@ pub(crate) fn error_response(status: StatusCode, message: &str) -> Response {
 /// connection task; catching here, per request, answers the client and
 /// keeps its connection. `AssertUnwindSafe` is honest: after a panic the
 /// future is dropped, never polled again, so no broken state is observed.
+// ANCHOR: catch_panic
 struct CatchPanic {
     future: HandlerFuture,
 }
@@ -382,6 +389,7 @@ impl Future for CatchPanic {
         }
     }
 }
+// ANCHOR_END: catch_panic
 
 fn panic_message(payload: &(dyn Any + Send)) -> &str {
     if let Some(text) = payload.downcast_ref::<&str>() {

@@ -170,6 +170,7 @@ impl ConnIo {
         result
     }
 
+    // ANCHOR: poll_body
     fn poll_body_inner(&mut self, cx: &mut Context<'_>, out: &mut Vec<u8>) -> Poll<Result<bool, BodyReadError>> {
         while self.body.continue_owed {
             let rest = &CONTINUE[self.body.continue_written..];
@@ -214,4 +215,5 @@ impl ConnIo {
             }
         }
     }
+    // ANCHOR_END: poll_body
 }

@@ -289,6 +289,7 @@ impl Drop for ConnectionGuard {
     }
 }
 
+// ANCHOR: accept_loop
 async fn accept_loop(listener: TcpListener, shared: Rc<ServerShared>) {
     loop {
         // Backpressure: at the cap, wait here (not in accept) for a slot.
@@ -316,7 +317,8 @@ async fn accept_loop(listener: TcpListener, shared: Rc<ServerShared>) {
         shared.open.set(shared.open.get() + 1);
         let guard = ConnectionGuard { shared: shared.clone(), id };
         let conn_shared = shared.clone();
-        let task = aioli::spawn(async move {
+        // Named, so `task::dump()` and traces say which peer a task serves.
+        let task = aioli::task::Builder::new().name(format!("http {peer}")).spawn(async move {
             let _guard = guard;
             connection::serve_connection(stream, peer, conn_shared).await;
         });
@@ -324,8 +326,14 @@ async fn accept_loop(listener: TcpListener, shared: Rc<ServerShared>) {
     }
     // The listener is dropped here: new connections are refused from now.
 }
+// ANCHOR_END: accept_loop
 
 /// A running server: its address, and the way to stop it.
+///
+/// Dropping the handle without calling [`shutdown`](Self::shutdown) leaves
+/// the server running, like dropping a `JoinHandle` leaves its task
+/// running; it stops with the loop (`aioli::run` cancels the remaining
+/// tasks when its main future returns).
 #[derive(Debug)]
 pub struct ServerHandle {
     shared: Rc<ServerShared>,
@@ -348,6 +356,7 @@ impl ServerHandle {
     /// close; requests in flight finish and their connections close. Any
     /// connection still open after `deadline` is aborted. Returns how many
     /// were aborted (0 for a fully graceful shutdown).
+    // ANCHOR: shutdown
     pub async fn shutdown(mut self, deadline: Duration) -> usize {
         let shared = self.shared.clone();
         shared.stopping.set();
@@ -370,14 +379,7 @@ impl ServerHandle {
         }
         forced
     }
-}
-
-impl Drop for ServerHandle {
-    /// A handle dropped without `shutdown` stops the server abruptly:
-    /// no new connections, and open ones are left to end on their own.
-    fn drop(&mut self) {
-        self.shared.stopping.set();
-    }
+    // ANCHOR_END: shutdown
 }
 
 impl std::fmt::Debug for ServerShared {

@@ -56,6 +56,7 @@ pub(crate) struct Answering<'a> {
 /// Appends `response` to `out`, writing to the socket when a streamed or
 /// large body requires it. Small responses stay in `out` for the caller
 /// to flush.
+// ANCHOR: write_response
 pub(crate) async fn write_response(
     io: &Shared,
     out: &mut Vec<u8>,
@@ -144,6 +145,7 @@ pub(crate) async fn write_response(
         }
     }
 }
+// ANCHOR_END: write_response
 
 /// Writes all of `out` to the socket and empties it.
 pub(crate) async fn flush(io: &Shared, out: &mut Vec<u8>, limit: Duration) -> io::Result<()> {

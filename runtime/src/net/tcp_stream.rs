@@ -106,7 +106,20 @@ impl TcpStream {
 
     /// Reading, through a shared reference: both halves use it.
     pub(crate) fn poll_read_shared(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
-        self.source.poll_io(cx, Direction::Read, |mut socket| socket.read(buf))
+        let capacity = buf.len();
+        let result = self.source.poll_io(cx, Direction::Read, |mut socket| socket.read(buf));
+        // A short read (fewer bytes than asked for) means the kernel's
+        // buffer is now empty, so the next read would only say WouldBlock.
+        // Forget "readable" now and skip that wasted system call: with
+        // edge-triggered epoll, bytes arriving later raise a new event
+        // anyway. tokio does the same on Linux. (0 is end of stream, which
+        // stays readable.)
+        if let Poll::Ready(Ok(n)) = result {
+            if n > 0 && n < capacity && cfg!(target_os = "linux") {
+                self.source.clear_ready(Direction::Read);
+            }
+        }
+        result
     }
 
     /// Writing, through a shared reference.

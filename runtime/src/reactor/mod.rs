@@ -50,6 +50,11 @@ struct SourceState {
     readable: bool,
     /// Writable since the last `WouldBlock` on a write.
     writable: bool,
+    /// The peer closed its side (or the socket failed): reads will return
+    /// at once from now on (0 or an error), so "readable" is never cleared
+    /// again. Without this, a read that drained the data *and* the EOF
+    /// arrived in one event would leave the EOF with no event to wake us.
+    read_closed: bool,
     /// The tasks waiting to read.
     readers: Waiters,
     /// The tasks waiting to write.
@@ -123,6 +128,7 @@ impl Reactor {
             generation,
             readable: true,
             writable: true,
+            read_closed: false,
             readers: Waiters::default(),
             writers: Waiters::default(),
         });
@@ -163,7 +169,7 @@ impl Reactor {
     pub(crate) fn clear_ready(&mut self, token: mio::Token, direction: Direction) {
         if let Some(state) = self.state(token) {
             match direction {
-                Direction::Read => state.readable = false,
+                Direction::Read => state.readable = state.read_closed,
                 Direction::Write => state.writable = false,
             }
         }
@@ -179,6 +185,9 @@ impl Reactor {
         let readable = event.is_readable() || event.is_read_closed() || event.is_error();
         let writable = event.is_writable() || event.is_write_closed() || event.is_error();
         let mut wake: [Waiters; 2] = Default::default();
+        if event.is_read_closed() || event.is_error() {
+            state.read_closed = true;
+        }
         if readable {
             state.readable = true;
             wake[0] = std::mem::take(&mut state.readers);

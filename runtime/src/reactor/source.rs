@@ -81,6 +81,13 @@ impl<S: Source> IoSource<S> {
         }
     }
 
+    /// Forgets that `direction` is ready, so the next `poll_io` waits for
+    /// an event instead of trying the operation first. For callers that
+    /// know the operation would fail with `WouldBlock` (a short read).
+    pub(crate) fn clear_ready(&self, direction: Direction) {
+        with_core(|core| core.reactor.borrow_mut().clear_ready(self.token, direction));
+    }
+
     fn deregister(&mut self) {
         let (io, token) = (&mut self.io, self.token);
         // After the loop has ended there is nothing to deregister from:
