@@ -25,8 +25,8 @@
 //! same graceful shutdown (`Server::serve`).
 //! Differences: aiohttp's runner/site/cleanup steps are `start` and
 //! `shutdown` on one handle; the deadline is an argument, not a setting.
-//! Dropping the handle without `shutdown` stops accepting at once and
-//! leaves open connections to finish on their own.
+//! Dropping the handle without `shutdown` leaves the server running until
+//! the loop ends, as dropping a JoinHandle leaves its task running.
 
 use std::io;
 use std::net::SocketAddr;
