@@ -522,3 +522,27 @@ fn error_for_status_turns_4xx_and_5xx_into_errors() {
         assert!(client.get(server.url("/200")).send().await.unwrap().error_for_status().is_ok());
     });
 }
+
+#[test]
+fn a_callers_host_and_connection_close_are_respected() {
+    let server = RawServer::start(|peer| {
+        while let Some(request) = peer.read_request() {
+            let hosts: Vec<&str> = request
+                .headers
+                .iter()
+                .filter(|(n, _)| n.eq_ignore_ascii_case("host"))
+                .map(|(_, v)| v.as_str())
+                .collect();
+            peer.respond(&hosts.join(","));
+        }
+    });
+    run(async {
+        let client = Client::new();
+        let text = client.get(server.url("/")).header("Host", "virtual.test").send().await.unwrap().text().await;
+        assert_eq!(text.unwrap(), "virtual.test", "one Host header, the caller's");
+        assert_eq!(client.pool_status().idle, 1);
+        let response = client.get(server.url("/")).header("Connection", "close").send().await.unwrap();
+        response.text().await.unwrap();
+        assert_eq!(client.pool_status().open, 0, "we asked to close: the connection is not pooled");
+    });
+}

@@ -34,7 +34,7 @@ use std::rc::Rc;
 use aioli::time::{sleep_until, timeout, timeout_at, Instant};
 
 use super::builder::{ClientBuilder, ClientConfig};
-use super::conn::{exchange, Conn, ExchangeError};
+use super::conn::{exchange, Conn, ExchangeError, Exchanged};
 use super::cookies::CookieJar;
 use super::dns::Resolver;
 use super::error::{Error, TimeoutKind};
@@ -270,15 +270,8 @@ impl Client {
             match exchange(&mut conn, &head, body, config.read_timeout, &host).await {
                 Ok(exchanged) => {
                     conn.requests += 1;
-                    return self.make_response(
-                        method,
-                        url,
-                        exchanged.head,
-                        exchanged.request_sent,
-                        conn,
-                        slot,
-                        deadline,
-                    );
+                    let asked_to_close = headers.has_token("connection", "close");
+                    return self.make_response(method, url, exchanged, asked_to_close, (conn, slot), deadline);
                 }
                 Err(ExchangeError { error, nothing_received }) => {
                     // The server closed this idle connection before our
@@ -307,7 +300,10 @@ impl Client {
     ) -> Result<Vec<u8>, Error> {
         let config = &self.inner.config;
         let mut all = HeaderMap::with_capacity(headers.len() + config.default_headers.len() + 4);
-        all.insert("Host", url.authority());
+        // HTTP/1.1 requires Host (RFC 9112 §3.2); a caller's own wins.
+        if !headers.contains("host") {
+            all.insert("Host", url.authority());
+        }
         for (name, value) in config.default_headers.iter() {
             if !headers.contains(name) {
                 all.append(name, value);
@@ -394,17 +390,16 @@ impl Client {
     // ANCHOR_END: connection
 
     /// Wraps a response head and its connection into a `Response`.
-    #[allow(clippy::too_many_arguments)]
     fn make_response(
         &self,
         method: &Method,
         url: &Url,
-        head: crate::proto::response_head::ResponseHead,
-        request_sent: bool,
-        conn: Conn,
-        slot: Slot<Conn>,
+        exchanged: Exchanged,
+        asked_to_close: bool,
+        (conn, slot): (Conn, Slot<Conn>),
         deadline: Option<(Instant, std::time::Duration)>,
     ) -> Result<Response, Error> {
+        let Exchanged { head, request_sent } = exchanged;
         let config = &self.inner.config;
         let host = url.origin().to_string();
         if config.cookie_store {
@@ -419,6 +414,9 @@ impl Client {
             && request_sent
             && framing != Framing::UntilClose
             && !config.force_close
+            // We said `Connection: close` ourselves (force_close, or the
+            // caller's header): the server will close after this answer.
+            && !asked_to_close
             // Both framings at once: the server is confused, do not trust
             // this connection with another request.
             && !(head.headers.contains("transfer-encoding") && head.headers.contains("content-length"))
