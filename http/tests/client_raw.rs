@@ -546,3 +546,23 @@ fn a_callers_host_and_connection_close_are_respected() {
         assert_eq!(client.pool_status().open, 0, "we asked to close: the connection is not pooled");
     });
 }
+
+#[test]
+fn an_announced_length_over_the_cap_is_refused_before_reading() {
+    let server = RawServer::start(|peer| {
+        while let Some(request) = peer.read_request() {
+            peer.write("HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n");
+            if request.method == "GET" {
+                peer.write([b'z'; 5000]);
+            }
+        }
+    });
+    run(async {
+        let client = Client::builder().max_body_bytes(1000).build();
+        let error = client.get(server.url("/")).send().await.unwrap().bytes().await.unwrap_err();
+        assert!(matches!(error, Error::BodyTooLarge { limit: 1000, .. }), "{error}");
+        // HEAD announces the same length but has no body: nothing to refuse.
+        let head = client.head(server.url("/")).send().await.unwrap();
+        assert!(head.bytes().await.unwrap().is_empty());
+    });
+}

@@ -169,10 +169,14 @@ impl Response {
     /// The whole body, up to `max_body_bytes`.
     pub async fn bytes(mut self) -> Result<Vec<u8>, Error> {
         let limit = self.body.max_body_bytes;
-        if self.content_length().is_some_and(|length| length > limit as u64) {
-            return Err(Error::BodyTooLarge { host: self.body.host.clone(), limit });
+        // A Content-Length body says its size up front: refuse at once, and
+        // otherwise reserve it all (HEAD and 304 have a length but no body,
+        // which the decoder knows: it is already done).
+        let announced = self.body.decoder.remaining().unwrap_or(0);
+        if announced > limit as u64 {
+            return Err(self.body.fail(Error::BodyTooLarge { host: self.body.host.clone(), limit }));
         }
-        let mut all = Vec::with_capacity(self.content_length().unwrap_or(0).min(limit as u64) as usize);
+        let mut all = Vec::with_capacity(announced as usize);
         while poll_fn(|cx| self.body.poll_data(cx, &mut all)).await? > 0 {
             if all.len() > limit {
                 return Err(self.body.fail(Error::BodyTooLarge { host: self.body.host.clone(), limit }));

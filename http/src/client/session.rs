@@ -213,13 +213,12 @@ impl Client {
         loop {
             let response = self.send_once(&method, &url, &headers, body.as_deref(), deadline).await?;
             let status = response.status().as_u16();
-            let location = response.headers().get("location").map(str::to_string);
-            let (true, Some(location)) = (matches!(status, 301 | 302 | 303 | 307 | 308), location) else {
-                return Ok(response);
+            let follow = max_redirects > 0 && matches!(status, 301 | 302 | 303 | 307 | 308);
+            let location = match response.headers().get("location") {
+                Some(location) if follow => location.to_string(),
+                // Not a redirect, following is off, or nowhere to go.
+                _ => return Ok(response),
             };
-            if max_redirects == 0 {
-                return Ok(response);
-            }
             if redirects == max_redirects {
                 let host = url.origin().to_string();
                 return Err(Error::TooManyRedirects { host, url: url.to_string(), limit: max_redirects });
