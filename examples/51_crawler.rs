@@ -24,9 +24,12 @@
 //! broken link shows up as a 404, reported and not followed. At the end
 //! `queue.join()` returns because every queued URL was marked done, and
 //! the idle workers, still waiting on `get()`, are aborted.
-//! Differences: the same as asyncio: cancelling a worker parked in
-//! `queue.get()` is safe, since it holds nothing; `abort()` is
-//! `task.cancel()`.
+//! Differences: the seed's crawler fetches one page at a time from a
+//! plain list and follows only absolute `http…` links, so a site of
+//! relative links (like this one) stops at its first page; here links
+//! are resolved, and three workers fetch at once. Cancelling a worker
+//! parked in `queue.get()` is safe, as in asyncio: it holds nothing, and
+//! `abort()` is `task.cancel()`.
 
 use std::cell::RefCell;
 use std::collections::HashSet;
