@@ -566,3 +566,28 @@ fn an_announced_length_over_the_cap_is_refused_before_reading() {
         assert!(head.bytes().await.unwrap().is_empty());
     });
 }
+
+#[test]
+fn a_response_trickling_in_one_byte_at_a_time_is_read_exactly() {
+    // Every split point of the head, the chunk sizes, the extensions, the
+    // data, the CRLFs and the trailers lands between two reads.
+    const RESPONSE: &str = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nX-Note: slow\r\n\r\n\
+                            4;ext=1\r\nWiki\r\n5\r\npedia\r\nE\r\n in\r\n\r\nchunks.\r\n0\r\nTrailer: yes\r\n\r\n";
+    let server = RawServer::start(|peer| {
+        while peer.read_request().is_some() {
+            for byte in RESPONSE.bytes() {
+                peer.write([byte]);
+                std::thread::sleep(Duration::from_micros(200));
+            }
+        }
+    });
+    run(async {
+        let client = Client::new();
+        for _ in 0..2 {
+            let response = client.get(server.url("/")).send().await.unwrap();
+            assert_eq!(response.headers().get("x-note"), Some("slow"));
+            assert_eq!(response.text().await.unwrap(), "Wikipedia in\r\n\r\nchunks.");
+        }
+    });
+    assert_eq!(server.accepted(), 1, "the trailers were consumed: the connection was reused");
+}
