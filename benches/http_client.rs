@@ -11,8 +11,9 @@
 //! Each client runs on one thread (aioli's loop, or tokio's
 //! `current_thread`), so what differs is the client: its pool, its
 //! parsing, its runtime. Figures are requests per second, the median of
-//! [`REPS`] runs after one warm-up; the ratio is aioli's rate over
-//! hyper's, against a target of 1.0 (at least as fast).
+//! [`REPS`] runs after one warm-up, the two clients taking turns run by
+//! run; the ratio is aioli's rate over hyper's, against a target of 1.0
+//! (at least as fast).
 //!
 //! ```text
 //! cargo bench --bench http_client
@@ -44,17 +45,15 @@ fn main() {
         (
             "sequential",
             sequential,
-            measure(reps, || aioli_sequential(addr, sequential)),
-            measure(reps, || hyper_sequential(addr, sequential)),
+            measure_pair(reps, || aioli_sequential(addr, sequential), || hyper_sequential(addr, sequential)),
         ),
         (
             "100 concurrent",
             100 * per_task,
-            measure(reps, || aioli_concurrent(addr, 100, per_task)),
-            measure(reps, || hyper_concurrent(addr, 100, per_task)),
+            measure_pair(reps, || aioli_concurrent(addr, 100, per_task), || hyper_concurrent(addr, 100, per_task)),
         ),
     ];
-    for (name, requests, aioli, hyper) in rows {
+    for (name, requests, (aioli, hyper)) in rows {
         let (aioli_rate, hyper_rate) = (requests as f64 / aioli.as_secs_f64(), requests as f64 / hyper.as_secs_f64());
         let ratio = aioli_rate / hyper_rate;
         let verdict = if ratio >= TARGET { "ok" } else { "under" };
@@ -63,10 +62,25 @@ fn main() {
     println!("\nsequential: {sequential} GETs per run; concurrent: 100 tasks x {per_task} GETs per run");
 }
 
-/// One warm-up, then the median of `reps` timed runs.
-fn measure(reps: usize, mut run: impl FnMut() -> Duration) -> Duration {
-    run();
-    let mut times: Vec<Duration> = (0..reps).map(|_| run()).collect();
+/// One warm-up of each, then `reps` timed runs of each, taking turns so
+/// that a burst of load from elsewhere on the machine hits both sides
+/// alike; the medians.
+fn measure_pair(
+    reps: usize,
+    mut aioli: impl FnMut() -> Duration,
+    mut hyper: impl FnMut() -> Duration,
+) -> (Duration, Duration) {
+    aioli();
+    hyper();
+    let (mut aioli_times, mut hyper_times) = (Vec::new(), Vec::new());
+    for _ in 0..reps {
+        aioli_times.push(aioli());
+        hyper_times.push(hyper());
+    }
+    (median(aioli_times), median(hyper_times))
+}
+
+fn median(mut times: Vec<Duration>) -> Duration {
     times.sort();
     times[times.len() / 2]
 }
