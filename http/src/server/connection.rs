@@ -44,6 +44,7 @@ use std::time::Duration;
 
 use aioli::io::AsyncWrite;
 use aioli::net::TcpStream;
+use aioli::sync::Event;
 use aioli::time::{timeout_at, Instant};
 use aioli::{select, Either};
 
@@ -66,7 +67,7 @@ const LINGER: Duration = Duration::from_secs(1);
 /// Serves requests on `stream` until the client leaves, a limit closes
 /// it, or the server shuts down.
 // ANCHOR: serve_connection
-pub(crate) async fn serve_connection(stream: TcpStream, peer: SocketAddr, server: Rc<ServerShared>) {
+pub(crate) async fn serve_connection(stream: TcpStream, peer: SocketAddr, server: Rc<ServerShared>, stop: Rc<Event>) {
     // Responses are written whole; Nagle's delay would only hold them back.
     let _ = stream.set_nodelay(true);
     let config = &server.config;
@@ -81,7 +82,7 @@ pub(crate) async fn serve_connection(stream: TcpStream, peer: SocketAddr, server
 
     loop {
         // 1. Read the next request head.
-        let head = match read_head(&io, &mut out, &server, first).await {
+        let head = match read_head(&io, &mut out, &server, &stop, first).await {
             HeadRead::Head(head) => head,
             HeadRead::Closed => return,
             HeadRead::Failed(error) => {
@@ -139,7 +140,7 @@ pub(crate) async fn serve_connection(stream: TcpStream, peer: SocketAddr, server
         //    Unread body: drain it later if small, else close.
         let body_left = settle_plan(&io, config.max_drain_bytes);
         let (response, upgrade) = check_upgrade(response, body_left);
-        if body_left == BodyLeft::Abandon || server.stopping.is_set() {
+        if body_left == BodyLeft::Abandon || stop.is_set() {
             keep_alive = false;
         }
 
@@ -226,7 +227,7 @@ enum HeadRead {
 /// Waits for and parses the next request head. Flushes `out` before it
 /// waits: the client may be waiting for those answers before it sends.
 // ANCHOR: read_head
-async fn read_head(io: &Shared, out: &mut Vec<u8>, server: &ServerShared, first: bool) -> HeadRead {
+async fn read_head(io: &Shared, out: &mut Vec<u8>, server: &ServerShared, stop: &Event, first: bool) -> HeadRead {
     let config = &server.config;
     let limits = config.head_limits();
     // Before the first byte: the keep-alive timeout (the head timeout on
@@ -260,7 +261,7 @@ async fn read_head(io: &Shared, out: &mut Vec<u8>, server: &ServerShared, first:
         let result = match head_deadline {
             Some(deadline) => timeout_at(deadline, read).await,
             // Idle between requests: a shutdown may close us here.
-            None => match select(timeout_at(idle_deadline, read), server.stopping.wait()).await {
+            None => match select(timeout_at(idle_deadline, read), stop.wait()).await {
                 Either::Left(result) => result,
                 Either::Right(()) => return HeadRead::Closed,
             },
