@@ -250,7 +250,12 @@ fn idle_memory(name: &str, count: usize) -> u64 {
     // The last answers are written; give the loop a moment to go idle.
     std::thread::sleep(Duration::from_millis(200));
     let after = server.ask("rss");
-    drop(clients.stdin.take());
+    // Every connection must still be open, or the figure is for fewer.
+    let mut stdin = clients.stdin.take().expect("piped stdin");
+    writeln!(stdin, "check").expect("ask the idle clients");
+    let line = read_line(&mut out);
+    assert_eq!(line, format!("open {count}"), "{name}: idle connections were closed before the measurement");
+    drop(stdin);
     let _ = clients.wait();
     server.stop();
     after.saturating_sub(before)
@@ -305,7 +310,8 @@ fn rss() -> u64 {
 
 /// The idle clients: connect `count` times, send one request on each and
 /// read its answer (so the server's connection is a real keep-alive one,
-/// past its first request), say "ready", hold until stdin closes.
+/// past its first request), say "ready"; on "check", say how many are
+/// still open; hold until stdin closes.
 fn hold_idle(spec: &str) {
     let (addr, count) = spec.rsplit_once(':').expect("addr:count");
     let count: usize = count.parse().expect("count");
@@ -313,11 +319,12 @@ fn hold_idle(spec: &str) {
     let mut buf = [0u8; 1024];
     for _ in 0..count {
         let mut stream = std::net::TcpStream::connect(addr).expect("connect");
+        stream.set_read_timeout(Some(Duration::from_secs(10))).expect("read timeout");
         stream.write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").expect("send");
         let mut got = 0;
         // The answer is small: read until its body has arrived.
         while !buf[..got].ends_with(load::BODY) {
-            let n = stream.read(&mut buf[got..]).expect("read the answer");
+            let n = stream.read(&mut buf[got..]).expect("the server did not answer an idle client in 10 s");
             assert!(n > 0, "the server closed an idle connection");
             got += n;
         }
@@ -325,6 +332,19 @@ fn hold_idle(spec: &str) {
     }
     println!("ready {}", held.len());
     let _ = std::io::stdout().flush();
-    let mut line = String::new();
-    let _ = std::io::stdin().read_line(&mut line);
+    for line in std::io::stdin().lines() {
+        if !line.is_ok_and(|line| line.trim() == "check") {
+            break;
+        }
+        // Open means a read would block; a closed one reads 0 (EOF).
+        let mut open = 0;
+        for stream in &mut held {
+            let _ = stream.set_nonblocking(true);
+            if matches!(stream.read(&mut buf), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock) {
+                open += 1;
+            }
+        }
+        println!("open {open}");
+        let _ = std::io::stdout().flush();
+    }
 }
