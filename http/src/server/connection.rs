@@ -151,8 +151,10 @@ pub(crate) async fn serve_connection(stream: TcpStream, peer: SocketAddr, server
             return;
         }
         // Another request already buffered (pipelining)? Then answer it
-        // before writing, so both answers leave in one write.
-        let pipelined = !io.borrow().buf.is_empty();
+        // before writing, so both answers leave in one write. Bytes that
+        // are still this request's unread body are not a next request:
+        // this answer must leave before the drain, which may fail and close.
+        let pipelined = body_left == BodyLeft::Done && !io.borrow().buf.is_empty();
         if (!pipelined || out.len() >= FLUSH_AT || !keep_alive)
             && flush(&io, &mut out, config.write_timeout).await.is_err()
         {
