@@ -83,4 +83,5 @@ pub use proto::status::StatusCode;
 pub use proto::{date, percent};
 pub use request::{Request, RequestBody};
 pub use response::{BodyStream, IntoResponse, Response, ResponseBody};
+pub use server::upgrade::Upgraded;
 pub use server::{serve, Server, ServerConfig, ServerHandle};

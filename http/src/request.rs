@@ -325,7 +325,10 @@ impl RequestBody {
         if declared.is_some_and(|n| n > limit as u64) {
             return Err(too_large());
         }
-        let mut all = Vec::with_capacity(declared.map_or(0, |n| n as usize));
+        // Reserve what was declared, but not more than 64 KiB before any
+        // byte has arrived: a client may declare 2 MiB and send nothing,
+        // from a thousand connections at once.
+        let mut all = Vec::with_capacity(declared.map_or(0, |n| n.min(64 * 1024) as usize));
         while poll_fn(|cx| self.poll_into(cx, &mut all)).await? {
             if all.len() > limit {
                 return Err(too_large());

@@ -18,12 +18,14 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use aioli::stream::Stream;
 
 use crate::cookie::Cookie;
+use crate::server::upgrade::{OnUpgrade, Upgraded};
 use crate::{Error, HeaderMap, StatusCode};
 
 /// A stream of body pieces, as the server pulls it while sending.
@@ -68,12 +70,14 @@ pub struct Response {
     status: StatusCode,
     headers: HeaderMap,
     body: ResponseBody,
+    /// For a 101: what takes the connection over once the head is sent.
+    upgrade: Option<OnUpgrade>,
 }
 
 impl Response {
     /// A response with `status`, no headers and no body.
     pub fn new(status: StatusCode) -> Response {
-        Response { status, headers: HeaderMap::new(), body: ResponseBody::Empty }
+        Response { status, headers: HeaderMap::new(), body: ResponseBody::Empty, upgrade: None }
     }
 
     fn with_body(content_type: &str, body: Cow<'static, [u8]>) -> Response {
@@ -137,6 +141,39 @@ impl Response {
         Response::new(StatusCode::FOUND).header("Location", location.as_ref())
     }
 
+    /// `101 Switching Protocols` to `protocol` (the `Upgrade` header's
+    /// value): once the head is written, the server stops speaking HTTP on
+    /// this connection and runs `on_upgrade` with it; the connection closes
+    /// when that future ends. A server shutdown does not wait for it beyond
+    /// its deadline.
+    ///
+    /// ```
+    /// use aioli::io::{AsyncReadExt, AsyncWriteExt};
+    /// use aioli_http::{Request, Response, StatusCode};
+    ///
+    /// // A toy protocol: after the switch, echo one read back.
+    /// async fn echo(req: Request) -> Response {
+    ///     if req.header("upgrade") != Some("echo") {
+    ///         return Response::text("ask for `Upgrade: echo`\n").status(StatusCode::BAD_REQUEST);
+    ///     }
+    ///     Response::upgrade("echo", |mut conn| async move {
+    ///         let mut buf = [0u8; 1024];
+    ///         if let Ok(n) = conn.read(&mut buf).await {
+    ///             let _ = conn.write_all(&buf[..n]).await;
+    ///         }
+    ///     })
+    /// }
+    /// ```
+    pub fn upgrade<F, Fut>(protocol: &str, on_upgrade: F) -> Response
+    where
+        F: FnOnce(Upgraded) -> Fut + 'static,
+        Fut: Future<Output = ()> + 'static,
+    {
+        let mut response = Response::new(StatusCode::SWITCHING_PROTOCOLS).header("Upgrade", protocol);
+        response.upgrade = Some(OnUpgrade(Box::new(move |upgraded| Box::pin(on_upgrade(upgraded)))));
+        response
+    }
+
     /// 204 No Content.
     pub fn empty() -> Response {
         Response::new(StatusCode::NO_CONTENT)
@@ -195,7 +232,18 @@ impl Response {
         self.body = body;
     }
 
-    /// Takes the response apart.
+    /// Whether this is an upgrade made by [`Response::upgrade`].
+    pub fn is_upgrade(&self) -> bool {
+        self.upgrade.is_some()
+    }
+
+    /// Takes the upgrade function out (the connection loop does, before
+    /// writing the head).
+    pub(crate) fn take_upgrade(&mut self) -> Option<OnUpgrade> {
+        self.upgrade.take()
+    }
+
+    /// Takes the response apart (an upgrade function is dropped).
     pub fn into_parts(self) -> (StatusCode, HeaderMap, ResponseBody) {
         (self.status, self.headers, self.body)
     }

@@ -123,6 +123,10 @@ fn parsed_fields() {
     assert!(!head.wants_keep_alive());
     let (head, _, _) = parse_message(b"GET / HTTP/1.0\r\n\r\n").unwrap();
     assert!(!head.wants_keep_alive());
+    let (head, _, _) =
+        parse_message(b"POST / HTTP/1.0\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
+            .unwrap();
+    assert!(!head.wants_keep_alive(), "1.0 with a transfer coding closes");
 }
 
 /// (name, input, expected error). The status is checked from the error.
@@ -142,6 +146,8 @@ const MALFORMED: &[(&str, &[u8], ParseError, u16)] = &[
     ("empty header name", b"GET / HTTP/1.1\r\nHost: a\r\n: v\r\n\r\n", ParseError::BadHeader, 400),
     ("control byte in value", b"GET / HTTP/1.1\r\nHost: a\r\nX: a\x01b\r\n\r\n", ParseError::BadHeader, 400),
     ("NUL in value", b"GET / HTTP/1.1\r\nHost: a\r\nX: a\0b\r\n\r\n", ParseError::BadHeader, 400),
+    ("whitespace before the first header", b"GET / HTTP/1.1\r\n Host: a\r\n\r\n", ParseError::BadHeader, 400),
+    ("bare CR in request line", b"GET / HTTP/1.1\rHost: a\r\n\r\n", ParseError::BadRequestLine, 400),
     ("obs-fold", b"GET / HTTP/1.1\r\nHost: a\r\nX: a\r\n b\r\n\r\n", ParseError::BadHeader, 400),
     ("bare CR in value", b"GET / HTTP/1.1\r\nHost: a\r\nX: a\rb\r\n\r\n", ParseError::BadHeader, 400),
     ("missing Host in 1.1", b"GET / HTTP/1.1\r\nX: 1\r\n\r\n", ParseError::MissingHost, 400),
@@ -342,4 +348,20 @@ fn until_close_and_length_framings() {
     assert_eq!(decode_pieces(Framing::UntilClose, &[b"abc", b"def"]), Ok((b"abcdef".to_vec(), Vec::new())));
     assert_eq!(decode_pieces(Framing::Length(3), &[b"a", b"bcdef"]), Ok((b"abc".to_vec(), b"def".to_vec())));
     assert_eq!(decode_pieces(Framing::Empty, &[b"next"]), Ok((Vec::new(), b"next".to_vec())));
+}
+
+#[test]
+fn chunked_encoding_round_trips_at_every_split_point() {
+    use aioli_http::proto::encode::{write_chunk, LAST_CHUNK};
+    let pieces: [&[u8]; 4] = [b"a", &[b'b'; 17], b"", &[b'c'; 300]];
+    let mut wire = Vec::new();
+    for piece in pieces {
+        write_chunk(&mut wire, piece);
+    }
+    wire.extend_from_slice(LAST_CHUNK);
+    let expected: Vec<u8> = pieces.concat();
+    for cut in 0..=wire.len() {
+        let (body, rest) = decode_pieces(Framing::Chunked, &[&wire[..cut], &wire[cut..]]).unwrap();
+        assert_eq!((body.as_slice(), rest.len()), (expected.as_slice(), 0), "split at {cut}");
+    }
 }

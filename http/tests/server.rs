@@ -7,6 +7,7 @@ mod server_support;
 use std::io::Write;
 use std::time::{Duration, Instant};
 
+use aioli::stream::StreamExt;
 use aioli_http::{App, Cookie, Next, Request, Response, Server, StatusCode};
 use server_support::{Client, TestServer};
 
@@ -36,6 +37,32 @@ fn app() -> App {
             }
             Ok::<_, aioli_http::Error>(format!("{} bytes", sizes.iter().sum::<usize>()))
         })
+        .post("/stream-body", |mut req: Request| async move {
+            // The body as an aioli Stream of pieces.
+            let mut pieces = 0;
+            let mut total = 0;
+            while let Some(piece) = req.body_mut().next().await {
+                total += piece?.len();
+                pieces += 1;
+            }
+            Ok::<_, aioli_http::Error>(format!("{total} bytes in {pieces} pieces"))
+        })
+        .get("/huge", |_req| async { Response::bytes(vec![b'h'; 16 * 1024 * 1024]) })
+        .get("/upgrade", |req: Request| async move {
+            if req.header("upgrade") != Some("shout") {
+                return Response::text("ask for `Upgrade: shout`").status(StatusCode::BAD_REQUEST);
+            }
+            Response::upgrade("shout", |mut conn| async move {
+                use aioli::io::{AsyncReadExt, AsyncWriteExt};
+                let mut buf = [0u8; 64];
+                while let Ok(n @ 1..) = conn.read(&mut buf).await {
+                    if conn.write_all(&buf[..n].to_ascii_uppercase()).await.is_err() {
+                        break;
+                    }
+                }
+            })
+        })
+        .get("/interim", |_req| async { Response::new(StatusCode::CONTINUE) })
         .put("/greet/{name}", |_req| async { "put" })
         .get("/panic", |_req| async {
             if true {
@@ -227,6 +254,8 @@ fn bodies_chunked_and_streamed() {
         "POST /chunks HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\n3\r\nefg\r\n0\r\n\r\n",
     );
     assert_eq!(client.read_reply(false).text(), "7 bytes");
+    client.send("POST /stream-body HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n0\r\n\r\n");
+    assert_eq!(client.read_reply(false).text(), "2 bytes in 1 pieces");
     assert_eq!(client.get("/big").body.len(), 100 * 1024);
 }
 
@@ -295,6 +324,12 @@ fn an_unread_body_is_drained_never_parsed_as_a_request() {
     client.send(format!("POST /ignore HTTP/1.1\r\nHost: t\r\nContent-Length: {}\r\n\r\n{smuggled}", smuggled.len()));
     assert_eq!(client.read_reply(false).text(), "ignored");
     // Had the body been parsed as a request, this would read "secret".
+    assert_eq!(client.get("/").text(), "hello");
+
+    // The answer does not wait for the rest of an unread body to arrive.
+    client.send("POST /ignore HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc");
+    assert_eq!(client.read_reply(false).text(), "ignored");
+    client.send("defghij");
     assert_eq!(client.get("/").text(), "hello");
 
     // Same with a chunked body.
@@ -406,6 +441,44 @@ fn idle_keep_alive_connections_are_closed() {
     let started = Instant::now();
     assert!(client.is_closed());
     assert!(started.elapsed() >= Duration::from_millis(150));
+}
+
+#[test]
+fn a_client_that_does_not_read_is_dropped_after_the_write_timeout() {
+    let server = TestServer::start(Server::bind("127.0.0.1:0").write_timeout(Duration::from_millis(200)), app);
+    let mut client = server.connect();
+    client.send("GET /huge HTTP/1.1\r\nHost: t\r\n\r\n");
+    // 16 MiB is more than the kernel buffers on both sides hold.
+    std::thread::sleep(Duration::from_millis(800));
+    let mut received = Vec::new();
+    // The server closed (EOF, or a reset for the bytes it never took):
+    // not the client's 5 s read timeout.
+    match std::io::Read::read_to_end(&mut client.reader, &mut received) {
+        Ok(_) => {}
+        Err(error) => assert_eq!(error.kind(), std::io::ErrorKind::ConnectionReset, "{error}"),
+    }
+    assert!(received.len() < 16 * 1024 * 1024, "the server gave up before sending everything");
+    assert!(received.starts_with(b"HTTP/1.1 200 OK"));
+}
+
+#[test]
+fn upgrade_hands_the_connection_over_after_101() {
+    let server = start();
+    let mut client = server.connect();
+    // The first bytes of the new protocol travel with the request.
+    client.send("GET /upgrade HTTP/1.1\r\nHost: t\r\nConnection: upgrade\r\nUpgrade: shout\r\n\r\nhello");
+    let reply = client.read_reply(false);
+    assert_eq!(reply.status, 101);
+    assert_eq!((reply.header("connection"), reply.header("upgrade")), (Some("upgrade"), Some("shout")));
+    let mut echoed = [0u8; 5];
+    std::io::Read::read_exact(&mut client.reader, &mut echoed).expect("echo");
+    assert_eq!(&echoed, b"HELLO");
+    client.send("again");
+    std::io::Read::read_exact(&mut client.reader, &mut echoed).expect("echo");
+    assert_eq!(&echoed, b"AGAIN");
+
+    // An interim status without an upgrade is a handler bug: 500.
+    assert_eq!(server.connect().get("/interim").status, 500);
 }
 
 #[test]

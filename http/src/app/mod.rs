@@ -83,6 +83,32 @@ where
 ///     assert_eq!(response.headers().get("allow"), Some("GET, HEAD"));
 /// });
 /// ```
+///
+/// Shared state is captured by the handler closures. Everything runs on
+/// one thread, so `Rc<RefCell<_>>` is enough (no `Arc<Mutex<_>>`); clone
+/// the `Rc` into each closure, and once more into each call's future:
+///
+/// ```
+/// use std::cell::RefCell;
+/// use std::rc::Rc;
+/// use aioli_http::{App, Method, Request};
+///
+/// let hits = Rc::new(RefCell::new(0u32));
+/// let counter = hits.clone();
+/// let app = App::new().get("/count", move |_req: Request| {
+///     let hits = counter.clone();
+///     async move {
+///         *hits.borrow_mut() += 1;
+///         format!("{} hits", hits.borrow())
+///     }
+/// });
+/// aioli::run(async move {
+///     app.call(Request::new(Method::Get, "/count")).await;
+///     let response = app.call(Request::new(Method::Get, "/count")).await;
+///     assert_eq!(response.body_bytes(), Some(&b"2 hits"[..]));
+/// });
+/// assert_eq!(*hits.borrow(), 2);
+/// ```
 #[derive(Default)]
 pub struct App {
     routes: Vec<Route>,

@@ -217,3 +217,67 @@ pub fn write_chunk(out: &mut Vec<u8>, data: &[u8]) {
 pub fn write_chunk_size(out: &mut Vec<u8>, size: usize) {
     let _ = write!(out, "{size:x}\r\n");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn extras(framing: ResponseFraming) -> HeadExtras<'static> {
+        HeadExtras { framing, connection: None, date: None, server: None }
+    }
+
+    #[test]
+    fn the_encoder_owns_the_framing_fields() {
+        let headers: HeaderMap =
+            [("Content-Length", "999"), ("Transfer-Encoding", "gzip"), ("Connection", "upgrade"), ("X-A", "1")]
+                .into_iter()
+                .collect();
+        let mut out = Vec::new();
+        let date = *b"Thu, 01 Jan 1970 00:00:00 GMT";
+        let extras = HeadExtras {
+            framing: ResponseFraming::Chunked,
+            connection: Some("close"),
+            date: Some(&date),
+            server: Some("aioli-http"),
+        };
+        write_response_head(&mut out, StatusCode::NOT_FOUND, &headers, extras).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "HTTP/1.1 404 Not Found\r\nX-A: 1\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\
+             Date: Thu, 01 Jan 1970 00:00:00 GMT\r\nServer: aioli-http\r\n\r\n"
+        );
+    }
+
+    #[test]
+    fn a_handler_may_set_its_own_date_and_server() {
+        let headers: HeaderMap = [("Server", "mine"), ("Date", "yesterday")].into_iter().collect();
+        let date = [b'x'; DATE_LEN];
+        let extras = HeadExtras { date: Some(&date), server: Some("aioli-http"), ..extras(ResponseFraming::None) };
+        let mut out = Vec::new();
+        write_response_head(&mut out, StatusCode::NO_CONTENT, &headers, extras).unwrap();
+        assert_eq!(out, b"HTTP/1.1 204 No Content\r\nServer: mine\r\nDate: yesterday\r\n\r\n");
+    }
+
+    #[test]
+    fn response_splitting_is_refused() {
+        let mut out = b"kept".to_vec();
+        for (name, value) in [("Location", "/a\r\nSet-Cookie: evil=1"), ("X", "a\nb"), ("Bad Name", "v"), ("X", "\0")] {
+            let headers: HeaderMap = [(name, value)].into_iter().collect();
+            let error = write_response_head(&mut out, StatusCode::OK, &headers, extras(ResponseFraming::Length(0)));
+            assert!(error.is_err(), "{name}: {value:?}");
+            assert_eq!(out, b"kept", "nothing appended on error");
+        }
+        let mut request = Vec::new();
+        assert!(write_request_head(&mut request, &Method::Get, "/a b", &HeaderMap::new()).is_err());
+    }
+
+    #[test]
+    fn chunks() {
+        let mut out = Vec::new();
+        write_chunk(&mut out, b"");
+        assert!(out.is_empty(), "an empty piece must not end the body");
+        write_chunk(&mut out, &[b'z'; 255]);
+        assert!(out.starts_with(b"ff\r\nzzz"));
+        assert!(out.ends_with(b"z\r\n"));
+    }
+}

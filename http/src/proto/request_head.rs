@@ -79,10 +79,16 @@ impl RequestHead {
     /// Whether the client asked to keep the connection open afterwards:
     /// by default in 1.1 unless `Connection: close`; in 1.0 only with
     /// `Connection: keep-alive` (RFC 9112 §9.3).
+    ///
+    /// An HTTP/1.0 message with Transfer-Encoding closes regardless: 1.0
+    /// has no transfer codings, so RFC 9112 §6.1 says to treat its framing
+    /// as faulty and close after answering, whatever else it says.
     pub fn wants_keep_alive(&self) -> bool {
         match self.version {
             Version::Http11 => !self.headers.has_token("connection", "close"),
-            Version::Http10 => self.headers.has_token("connection", "keep-alive"),
+            Version::Http10 => {
+                self.headers.has_token("connection", "keep-alive") && !self.headers.contains("transfer-encoding")
+            }
         }
     }
 }

@@ -12,10 +12,13 @@
 //!    shapes; note `Expect: 100-continue`. The body stays in the socket.
 //! 3. **Run the app**: router, middleware, handler, under a panic guard
 //!    so a panicking handler becomes a 500 for this request only.
-//! 4. **Write the response** into the reused output buffer.
-//! 5. **Settle the body and decide**: whatever body the handler left
-//!    unread is drained (up to a limit) so its bytes are never parsed as
-//!    a request; then keep going, or close.
+//! 4. **Decide keep-alive or close**: the client's wish, the server
+//!    shutting down, and a body left unread that is too large to drain.
+//! 5. **Write the response** into the reused output buffer, and to the
+//!    socket unless another pipelined request is already waiting.
+//! 6. **Settle the body**: whatever body the handler left unread is
+//!    drained (up to a limit) so its bytes are never parsed as a
+//!    request; then go round again, or close.
 //!
 //! Errors in the head are answered with their status and `Connection:
 //! close`, and the connection closes *lingering*: we stop writing, then
@@ -41,10 +44,12 @@ use std::time::Duration;
 
 use aioli::io::AsyncWrite;
 use aioli::net::TcpStream;
+use aioli::sync::Event;
 use aioli::time::{timeout_at, Instant};
 use aioli::{select, Either};
 
 use super::io::{BodyState, ConnIo, ReadBuf, Shared};
+use super::upgrade::{OnUpgrade, Upgraded};
 use super::write::{flush, write_response, Answering, FLUSH_AT};
 use super::ServerShared;
 use crate::app::HandlerFuture;
@@ -62,7 +67,7 @@ const LINGER: Duration = Duration::from_secs(1);
 /// Serves requests on `stream` until the client leaves, a limit closes
 /// it, or the server shuts down.
 // ANCHOR: serve_connection
-pub(crate) async fn serve_connection(stream: TcpStream, peer: SocketAddr, server: Rc<ServerShared>) {
+pub(crate) async fn serve_connection(stream: TcpStream, peer: SocketAddr, server: Rc<ServerShared>, stop: Rc<Event>) {
     // Responses are written whole; Nagle's delay would only hold them back.
     let _ = stream.set_nodelay(true);
     let config = &server.config;
@@ -72,14 +77,12 @@ pub(crate) async fn serve_connection(stream: TcpStream, peer: SocketAddr, server
         body: BodyState::new(Framing::Empty, false),
         request_number: 0,
     }));
-    // Grows to fit the first response and keeps that size: an idle
-    // connection holds a few hundred bytes here, not a preallocated 8 KiB.
-    let mut out: Vec<u8> = Vec::new();
+    let mut out: Vec<u8> = Vec::with_capacity(8 * 1024);
     let mut first = true;
 
     loop {
         // 1. Read the next request head.
-        let head = match read_head(&io, &mut out, &server, first).await {
+        let head = match read_head(&io, &mut out, &server, &stop, first).await {
             HeadRead::Head(head) => head,
             HeadRead::Closed => return,
             HeadRead::Failed(error) => {
@@ -132,14 +135,16 @@ pub(crate) async fn serve_connection(stream: TcpStream, peer: SocketAddr, server
             CatchPanic { future: server.app.dispatch(request) }.await
         };
 
-        // 5 (first half). Decide now whether we will keep the connection,
-        // because the response head says so.
+        // 4. Decide whether the connection stays open, before the head
+        //    goes out, because the head says so (`Connection: close`).
+        //    Unread body: drain it later if small, else close.
         let body_left = settle_plan(&io, config.max_drain_bytes);
-        if body_left == BodyLeft::Abandon || server.stopping.is_set() {
+        let (response, upgrade) = check_upgrade(response, body_left);
+        if body_left == BodyLeft::Abandon || stop.is_set() {
             keep_alive = false;
         }
 
-        // 4. Write the response.
+        // 5. Write the response.
         let answering = Answering {
             is_head,
             version,
@@ -150,10 +155,18 @@ pub(crate) async fn serve_connection(stream: TcpStream, peer: SocketAddr, server
         if write_response(&io, &mut out, response, answering).await.is_err() {
             return;
         }
-        // Another request already buffered (pipelining)? Then answer it
-        // before writing, so both answers leave in one write. Bytes that
-        // are still this request's unread body are not a next request:
-        // this answer must leave before the drain, which may fail and close.
+        if let Some(on_upgrade) = upgrade {
+            // The 101 is out: from here the connection speaks the new
+            // protocol, in this same task, until that code is done.
+            if flush(&io, &mut out, config.write_timeout).await.is_ok() {
+                on_upgrade.run(Upgraded::new(io.clone(), peer)).await;
+            }
+            return;
+        }
+        // Is the next request already buffered (pipelining)? Then keep
+        // this answer in `out` and serve that one first, so both answers
+        // leave in one write. (The price: this answer waits for the next
+        // handler. A client that pipelines has accepted in-order waiting.)
         let pipelined = body_left == BodyLeft::Done && !io.borrow().buf.is_empty();
         if (!pipelined || out.len() >= FLUSH_AT || !keep_alive)
             && flush(&io, &mut out, config.write_timeout).await.is_err()
@@ -161,7 +174,7 @@ pub(crate) async fn serve_connection(stream: TcpStream, peer: SocketAddr, server
             return;
         }
 
-        // 5. Settle the body: drain what the handler left, or close.
+        // 6. Settle the body: drain what the handler left, or close.
         if !keep_alive {
             if body_left != BodyLeft::Done {
                 linger(&io).await;
@@ -174,6 +187,32 @@ pub(crate) async fn serve_connection(stream: TcpStream, peer: SocketAddr, server
     }
 }
 // ANCHOR_END: serve_connection
+
+/// Separates a 101's upgrade function from the response, refusing the
+/// shapes that cannot work: an interim status without one (the client
+/// would wait for a final answer that never comes), and an upgrade over a
+/// request body still unread (its bytes would be taken for the new
+/// protocol's).
+fn check_upgrade(mut response: Response, body_left: BodyLeft) -> (Response, Option<OnUpgrade>) {
+    let upgrade = response.take_upgrade();
+    let status = response.status_code();
+    match upgrade {
+        Some(on_upgrade) if status == StatusCode::SWITCHING_PROTOCOLS && body_left == BodyLeft::Done => {
+            (response, Some(on_upgrade))
+        }
+        Some(_) if status == StatusCode::SWITCHING_PROTOCOLS => {
+            (error_response(StatusCode::BAD_REQUEST, "a request with an unread body cannot switch protocols"), None)
+        }
+        _ if status.is_informational() => {
+            eprintln!("aioli-http: a handler answered {status} without Response::upgrade; answering 500 instead");
+            (
+                error_response(StatusCode::INTERNAL_SERVER_ERROR, "the handler gave an interim status as its answer"),
+                None,
+            )
+        }
+        _ => (response, None),
+    }
+}
 
 /// What `read_head` found.
 enum HeadRead {
@@ -188,7 +227,7 @@ enum HeadRead {
 /// Waits for and parses the next request head. Flushes `out` before it
 /// waits: the client may be waiting for those answers before it sends.
 // ANCHOR: read_head
-async fn read_head(io: &Shared, out: &mut Vec<u8>, server: &ServerShared, first: bool) -> HeadRead {
+async fn read_head(io: &Shared, out: &mut Vec<u8>, server: &ServerShared, stop: &Event, first: bool) -> HeadRead {
     let config = &server.config;
     let limits = config.head_limits();
     // Before the first byte: the keep-alive timeout (the head timeout on
@@ -222,7 +261,7 @@ async fn read_head(io: &Shared, out: &mut Vec<u8>, server: &ServerShared, first:
         let result = match head_deadline {
             Some(deadline) => timeout_at(deadline, read).await,
             // Idle between requests: a shutdown may close us here.
-            None => match select(timeout_at(idle_deadline, read), server.stopping.wait()).await {
+            None => match select(timeout_at(idle_deadline, read), stop.wait()).await {
                 Either::Left(result) => result,
                 Either::Right(()) => return HeadRead::Closed,
             },

@@ -16,9 +16,12 @@
 //! task running `connection::serve_connection`.
 //!
 //! **Shutdown** (`ServerHandle::shutdown(deadline)`) raises the `stopping`
-//! event: the accept loop ends and closes the listener; idle keep-alive
-//! connections, which wait on that event, close; busy ones finish their
-//! request and close after answering it. After `deadline` the ones still
+//! event: the accept loop ends and closes the listener. Each connection
+//! has a stop event of its own, raised too: idle keep-alive connections
+//! wait on it and close; busy ones finish their request and close after
+//! answering it. (One event per connection rather than one shared by all:
+//! a waiter leaves an event's queue in O(waiters), and every request ends
+//! such a wait, so a shared one would cost O(open connections) per request.) After `deadline` the ones still
 //! open are aborted (their tasks are cancelled, which closes the socket).
 //!
 //! Compared with hyper + tokio: hyper leaves accept loops, connection caps
@@ -30,6 +33,7 @@
 
 mod connection;
 pub(crate) mod io;
+pub(crate) mod upgrade;
 mod write;
 
 use std::cell::{Cell, RefCell};
@@ -263,11 +267,19 @@ pub(crate) struct ServerShared {
     all_closed: Event,
     /// Connections open now.
     open: Cell<usize>,
-    /// The connection tasks, to abort the stragglers at the deadline.
-    connections: RefCell<HashMap<u64, JoinHandle<()>>>,
+    /// The open connections: their stop events, and their tasks, to
+    /// abort the stragglers at the deadline.
+    connections: RefCell<HashMap<u64, Connection>>,
     next_id: Cell<u64>,
     /// One permit per connection that may still open.
     slots: Semaphore,
+}
+
+/// An open connection, as the server keeps track of it.
+struct Connection {
+    /// Raised at shutdown; the connection waits on it while idle.
+    stop: Rc<Event>,
+    task: JoinHandle<()>,
 }
 
 /// Decrements the count and frees the slot when a connection task ends,
@@ -317,12 +329,14 @@ async fn accept_loop(listener: TcpListener, shared: Rc<ServerShared>) {
         shared.open.set(shared.open.get() + 1);
         let guard = ConnectionGuard { shared: shared.clone(), id };
         let conn_shared = shared.clone();
+        let stop = Rc::new(Event::new());
+        let conn_stop = stop.clone();
         // Named, so `task::dump()` and traces say which peer a task serves.
         let task = aioli::task::Builder::new().name(format!("http {peer}")).spawn(async move {
             let _guard = guard;
-            connection::serve_connection(stream, peer, conn_shared).await;
+            connection::serve_connection(stream, peer, conn_shared, conn_stop).await;
         });
-        shared.connections.borrow_mut().insert(id, task);
+        shared.connections.borrow_mut().insert(id, Connection { stop, task });
     }
     // The listener is dropped here: new connections are refused from now.
 }
@@ -363,13 +377,18 @@ impl ServerHandle {
         if let Some(accept) = self.accept.take() {
             let _ = accept.await;
         }
+        // The accept loop is over, so no connection can appear after this.
+        for connection in shared.connections.borrow().values() {
+            connection.stop.set();
+        }
         if shared.open.get() == 0 {
             return 0;
         }
         if aioli::time::timeout(deadline, shared.all_closed.wait()).await.is_ok() {
             return 0;
         }
-        let stragglers: Vec<JoinHandle<()>> = shared.connections.borrow_mut().drain().map(|(_, task)| task).collect();
+        let stragglers: Vec<JoinHandle<()>> =
+            shared.connections.borrow_mut().drain().map(|(_, connection)| connection.task).collect();
         let forced = stragglers.len();
         for task in &stragglers {
             task.abort();

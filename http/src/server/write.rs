@@ -88,6 +88,8 @@ pub(crate) async fn write_response(
         ResponseBody::Stream(_) => ResponseFraming::Chunked,
     };
     let connection = match (*answering.keep_alive, answering.version) {
+        // A 101 names the protocol switch in Connection (RFC 9110 §7.8).
+        _ if status == StatusCode::SWITCHING_PROTOCOLS => Some("upgrade"),
         (false, _) => Some("close"),
         (true, Version::Http10) => Some("keep-alive"),
         (true, Version::Http11) => None,
