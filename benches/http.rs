@@ -10,7 +10,8 @@
 //! | table        | what is measured                                                              |
 //! |--------------|-------------------------------------------------------------------------------|
 //! | throughput   | requests/s; latency p50 and p99; the server thread's CPU time per request     |
-//! |              | (`/proc/self/task/<tid>/schedstat`, read by the child before and after)       |
+//! |              | (`/proc/self/task/<tid>/schedstat`, read by the child before and after), and  |
+//! |              | its split into user and kernel time (`/proc/self/task/<tid>/stat`)            |
 //! | syscalls     | system calls per keep-alive request (`strace -f -c` on the server process,    |
 //! |              | minus a run of the same server with no load); only when strace is installed  |
 //! | memory       | resident memory per idle keep-alive connection: 10,000 connections, each      |
@@ -37,6 +38,8 @@ use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::time::Duration;
 
 const CONNECTIONS: usize = 50;
+/// Runs per server in a full run; the tables show medians.
+const REPS: usize = 3;
 
 fn quick() -> bool {
     std::env::var_os("AIOLI_BENCH_QUICK").is_some_and(|value| value != "0")
@@ -47,6 +50,7 @@ fn main() {
         Some("serve:aioli") => child_server(aioli_server::serve),
         Some("serve:hyper") => child_server(hyper_server::serve),
         Some(spec) if spec.starts_with("idle:") => hold_idle(&spec["idle:".len()..]),
+        Some(spec) if spec.starts_with("load:") => load_only(&spec["load:".len()..]),
         _ => parent(),
     }
 }
@@ -56,29 +60,43 @@ fn main() {
 // ---------------------------------------------------------------------
 
 fn parent() {
-    let (warmup, time) = if quick() {
-        (Duration::from_millis(200), Duration::from_secs(1))
+    let (warmup, time, reps) = if quick() {
+        (Duration::from_millis(200), Duration::from_secs(1), 1)
     } else {
-        (Duration::from_secs(1), Duration::from_secs(5))
+        (Duration::from_secs(1), Duration::from_secs(5), REPS)
     };
     let idle = if quick() { 1_000 } else { 10_000 };
     let servers = ["aioli", "hyper"];
 
     println!("aioli-http vs hyper 1.x (tokio current_thread): GET / -> \"Hello, World!\"");
-    println!("{CONNECTIONS} keep-alive connections, {} s per server\n", time.as_secs());
-    let runs: Vec<(load::Load, f64)> = servers.iter().map(|name| throughput(name, warmup, time)).collect();
     println!(
-        "{:<8} {:>12} {:>10} {:>10} {:>14}   load: {}",
-        "server", "requests/s", "p50", "p99", "CPU µs/req", runs[0].0.tool
+        "{CONNECTIONS} keep-alive connections, {} s per run, median of {reps} run(s) per server, alternating\n",
+        time.as_secs()
     );
-    for (name, (run, cpu)) in servers.iter().zip(&runs) {
-        println!("{name:<8} {:>12.0} {:>10.1?} {:>10.1?} {cpu:>14.2}", run.per_second(), run.p50, run.p99);
+    // Alternate the servers, so a busy moment of the machine hurts both.
+    let mut runs: [Vec<Run>; 2] = [Vec::new(), Vec::new()];
+    for _ in 0..reps {
+        for (i, name) in servers.iter().enumerate() {
+            runs[i].push(throughput(name, warmup, time));
+        }
     }
-    let rps = runs[0].0.per_second() / runs[1].0.per_second();
-    let cpu = runs[0].1 / runs[1].1;
-    println!("ratio    {rps:>12.2} {:>10} {:>10} {cpu:>14.2}", "", "");
+    let medians: Vec<Run> = runs.iter().map(|r| Run::median(r)).collect();
     println!(
-        "targets  {:>12} {:>10} {:>10} {:>14}   ({} requests/s, {} CPU)\n",
+        "{:<8} {:>12} {:>10} {:>10} {:>12} {:>10} {:>10}   load: {}",
+        "server", "requests/s", "p50", "p99", "CPU µs/req", "user", "sys", medians[0].tool
+    );
+    for (name, run) in servers.iter().zip(&medians) {
+        println!(
+            "{name:<8} {:>12.0} {:>10.1?} {:>10.1?} {:>12.2} {:>10.2} {:>10.2}",
+            run.per_second, run.p50, run.p99, run.cpu_us, run.user_us, run.sys_us
+        );
+    }
+    let rps = medians[0].per_second / medians[1].per_second;
+    let cpu = medians[0].cpu_us / medians[1].cpu_us;
+    let (user, sys) = (medians[0].user_us / medians[1].user_us, medians[0].sys_us / medians[1].sys_us);
+    println!("ratio    {rps:>12.2} {:>10} {:>10} {cpu:>12.2} {user:>10.2} {sys:>10.2}", "", "");
+    println!(
+        "targets  {:>12} {:>10} {:>10} {:>12}   ({} requests/s, {} CPU)\n",
         "≥ 1.00",
         "",
         "",
@@ -86,7 +104,6 @@ fn parent() {
         verdict(rps >= 1.0),
         verdict(cpu <= 0.9)
     );
-
     if !quick() && Command::new("strace").arg("-V").output().is_ok() {
         println!("{:<8} {:>14}   top calls per request", "server", "syscalls/req");
         for name in servers {
@@ -176,16 +193,58 @@ fn read_line(reader: &mut impl BufRead) -> String {
     line.trim_end().to_string()
 }
 
-/// Requests/s and latency from the load; CPU µs per request from the child.
-fn throughput(name: &str, warmup: Duration, time: Duration) -> (load::Load, f64) {
+/// One timed run against one server.
+struct Run {
+    per_second: f64,
+    p50: Duration,
+    p99: Duration,
+    /// The server thread's CPU time per request (schedstat, ns precision).
+    cpu_us: f64,
+    /// The same split into user and kernel time (/proc stat, 10 ms ticks).
+    user_us: f64,
+    sys_us: f64,
+    tool: &'static str,
+}
+
+impl Run {
+    /// Each figure's median over `runs` (figure by figure).
+    fn median(runs: &[Run]) -> Run {
+        fn mid<T: Copy + PartialOrd>(mut values: Vec<T>) -> T {
+            values.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+            values[values.len() / 2]
+        }
+        Run {
+            per_second: mid(runs.iter().map(|r| r.per_second).collect()),
+            p50: mid(runs.iter().map(|r| r.p50).collect()),
+            p99: mid(runs.iter().map(|r| r.p99).collect()),
+            cpu_us: mid(runs.iter().map(|r| r.cpu_us).collect()),
+            user_us: mid(runs.iter().map(|r| r.user_us).collect()),
+            sys_us: mid(runs.iter().map(|r| r.sys_us).collect()),
+            tool: runs[0].tool,
+        }
+    }
+}
+
+/// Requests/s and latency from the load; CPU per request from the child.
+fn throughput(name: &str, warmup: Duration, time: Duration) -> Run {
     let mut server = Server::start(name, None);
     load::run(server.addr, CONNECTIONS, warmup);
-    let before = server.ask("cpu");
-    let run = load::run(server.addr, CONNECTIONS, time);
-    let after = server.ask("cpu");
+    let (cpu0, user0, sys0) = (server.ask("cpu"), server.ask("user"), server.ask("sys"));
+    let load = load::run(server.addr, CONNECTIONS, time);
+    let (cpu1, user1, sys1) = (server.ask("cpu"), server.ask("user"), server.ask("sys"));
     server.stop();
-    let cpu_us = (after - before) as f64 / 1000.0 / run.requests.max(1) as f64;
-    (run, cpu_us)
+    let requests = load.requests.max(1) as f64;
+    // /proc counts in clock ticks of 10 ms (USER_HZ = 100 on Linux).
+    let tick_us = 10_000.0;
+    Run {
+        per_second: load.per_second(),
+        p50: load.p50,
+        p99: load.p99,
+        cpu_us: (cpu1 - cpu0) as f64 / 1000.0 / requests,
+        user_us: (user1 - user0) as f64 * tick_us / requests,
+        sys_us: (sys1 - sys0) as f64 * tick_us / requests,
+        tool: load.tool,
+    }
 }
 
 /// Syscalls per request: `strace -f -c` counts every call of the server
@@ -250,7 +309,12 @@ fn idle_memory(name: &str, count: usize) -> u64 {
     // The last answers are written; give the loop a moment to go idle.
     std::thread::sleep(Duration::from_millis(200));
     let after = server.ask("rss");
-    drop(clients.stdin.take());
+    // Every connection must still be open, or the figure is for fewer.
+    let mut stdin = clients.stdin.take().expect("piped stdin");
+    writeln!(stdin, "check").expect("ask the idle clients");
+    let line = read_line(&mut out);
+    assert_eq!(line, format!("open {count}"), "{name}: idle connections were closed before the measurement");
+    drop(stdin);
     let _ = clients.wait();
     server.stop();
     after.saturating_sub(before)
@@ -259,6 +323,23 @@ fn idle_memory(name: &str, count: usize) -> u64 {
 // ---------------------------------------------------------------------
 // The children
 // ---------------------------------------------------------------------
+
+/// `AIOLI_HTTP_CHILD=load:ADDR:SECONDS`: only the load, against a server
+/// started some other way (to profile it with perf or strace, say).
+fn load_only(spec: &str) {
+    let (addr, seconds) = spec.rsplit_once(':').expect("load:ADDR:SECONDS");
+    let addr: SocketAddr = addr.parse().expect("an address like 127.0.0.1:8080");
+    let seconds: u64 = seconds.parse().expect("whole seconds");
+    let run = load::run(addr, CONNECTIONS, Duration::from_secs(seconds));
+    println!(
+        "{} requests in {:.2?}: {:.0}/s, p50 {:.1?}, p99 {:.1?}",
+        run.requests,
+        run.elapsed,
+        run.per_second(),
+        run.p50,
+        run.p99
+    );
+}
 
 /// A server child: serves on a thread of its own (which binds
 /// 127.0.0.1:0 and reports the address), and answers the parent's "cpu"
@@ -281,6 +362,8 @@ fn child_server(serve: fn(std::sync::mpsc::Sender<SocketAddr>)) {
         let Ok(line) = line else { break };
         let answer = match line.trim() {
             "cpu" => format!("cpu {}", thread_cpu_ns(&tid)),
+            "user" => format!("user {}", thread_ticks(&tid).0),
+            "sys" => format!("sys {}", thread_ticks(&tid).1),
             "rss" => format!("rss {}", rss()),
             other => format!("unknown command {other}"),
         };
@@ -296,6 +379,15 @@ fn thread_cpu_ns(tid: &str) -> u64 {
     text.split_whitespace().next().and_then(|n| n.parse().ok()).expect("schedstat format")
 }
 
+/// User and kernel CPU time of thread `tid`, in clock ticks (fields 14
+/// and 15 of its stat line, counted after the `)` that ends its name).
+fn thread_ticks(tid: &str) -> (u64, u64) {
+    let text = std::fs::read_to_string(format!("/proc/self/task/{tid}/stat")).expect("stat (Linux only)");
+    let after_name = text.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<u64> = after_name.split_whitespace().skip(11).take(2).filter_map(|f| f.parse().ok()).collect();
+    (fields.first().copied().unwrap_or(0), fields.get(1).copied().unwrap_or(0))
+}
+
 /// Resident set size of this process, in bytes.
 fn rss() -> u64 {
     let statm = std::fs::read_to_string("/proc/self/statm").expect("/proc/self/statm (Linux only)");
@@ -305,7 +397,8 @@ fn rss() -> u64 {
 
 /// The idle clients: connect `count` times, send one request on each and
 /// read its answer (so the server's connection is a real keep-alive one,
-/// past its first request), say "ready", hold until stdin closes.
+/// past its first request), say "ready"; on "check", say how many are
+/// still open; hold until stdin closes.
 fn hold_idle(spec: &str) {
     let (addr, count) = spec.rsplit_once(':').expect("addr:count");
     let count: usize = count.parse().expect("count");
@@ -313,11 +406,12 @@ fn hold_idle(spec: &str) {
     let mut buf = [0u8; 1024];
     for _ in 0..count {
         let mut stream = std::net::TcpStream::connect(addr).expect("connect");
+        stream.set_read_timeout(Some(Duration::from_secs(10))).expect("read timeout");
         stream.write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").expect("send");
         let mut got = 0;
         // The answer is small: read until its body has arrived.
         while !buf[..got].ends_with(load::BODY) {
-            let n = stream.read(&mut buf[got..]).expect("read the answer");
+            let n = stream.read(&mut buf[got..]).expect("the server did not answer an idle client in 10 s");
             assert!(n > 0, "the server closed an idle connection");
             got += n;
         }
@@ -325,6 +419,19 @@ fn hold_idle(spec: &str) {
     }
     println!("ready {}", held.len());
     let _ = std::io::stdout().flush();
-    let mut line = String::new();
-    let _ = std::io::stdin().read_line(&mut line);
+    for line in std::io::stdin().lines() {
+        if !line.is_ok_and(|line| line.trim() == "check") {
+            break;
+        }
+        // Open means a read would block; a closed one reads 0 (EOF).
+        let mut open = 0;
+        for stream in &mut held {
+            let _ = stream.set_nonblocking(true);
+            if matches!(stream.read(&mut buf), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock) {
+                open += 1;
+            }
+        }
+        println!("open {open}");
+        let _ = std::io::stdout().flush();
+    }
 }

@@ -15,16 +15,29 @@ use std::time::{Duration, Instant};
 use aioli_http::ServerConfig;
 use common::http::TestServer;
 
-/// Writes `bytes`, then reads until the server closes (or 5 s pass), and
-/// returns everything it answered. A reset after the answer counts as a
-/// close; a server that never answers fails the test by timing out.
+/// Writes `bytes` while reading until the server closes (or 5 s pass),
+/// and returns everything it answered. A reset after the answer counts as
+/// a close; a server that never answers fails the test by timing out.
+///
+/// The writing happens on a second thread, as a real client reads while
+/// it sends: a server that refuses a large body answers early and stops
+/// reading, and a client that insisted on writing everything first could
+/// block, then lose the answer to the reset of the close.
 fn exchange(addr: SocketAddr, bytes: &[u8]) -> String {
     let mut stream = TcpStream::connect(addr).expect("connect to the test server");
     stream.set_read_timeout(Some(Duration::from_secs(5))).expect("read timeout");
+    let mut writer = stream.try_clone().expect("clone the socket");
+    let bytes = bytes.to_vec();
     // The server may close before reading everything (that is the point of
     // a limit), so a failed write is not an error here.
-    let _ = stream.write_all(bytes);
-    read_until_close(&mut stream)
+    let sender = std::thread::spawn(move || {
+        let _ = writer.write_all(&bytes);
+    });
+    let answer = read_until_close(&mut stream);
+    // Closing our end unblocks a writer the server no longer reads from.
+    let _ = stream.shutdown(std::net::Shutdown::Both);
+    let _ = sender.join();
+    answer
 }
 
 fn read_until_close(stream: &mut TcpStream) -> String {

@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 use std::sync::mpsc::Sender;
+use std::time::Duration;
 
 use aioli_http::{App, Request, Server};
 
@@ -15,7 +16,16 @@ pub fn serve(addr_tx: Sender<SocketAddr>) {
     let runtime = aioli::Runtime::builder().debug(false).build().expect("aioli runtime");
     runtime.block_on(async move {
         let app = App::new().get("/", hello);
-        let server = Server::bind("127.0.0.1:0").start(app).await.expect("aioli-http server");
+        // hyper has no connection cap and no idle timeout; lift aioli's
+        // (1024 connections, 15 s idle) so the 10k idle connections of the
+        // memory table all stay open, as they do on hyper.
+        let server = Server::bind("127.0.0.1:0")
+            .max_connections(1 << 20)
+            .keep_alive_timeout(Duration::from_secs(3600))
+            .head_timeout(Duration::from_secs(3600))
+            .start(app)
+            .await
+            .expect("aioli-http server");
         addr_tx.send(server.local_addr()).expect("report the address");
         std::future::pending::<()>().await;
     });
