@@ -65,12 +65,15 @@
 #![warn(missing_docs)]
 
 pub mod app;
+pub mod client;
 pub mod cookie;
 mod error;
 pub mod proto;
 mod request;
 mod response;
 pub mod server;
+#[cfg(feature = "json")]
+pub mod testing;
 
 pub use app::{App, Handler, Middleware, Next};
 pub use cookie::{Cookie, SameSite};

@@ -1,4 +1,5 @@
 //! Helpers shared by the integration tests in `tests/`.
 #![allow(dead_code)]
 
+pub mod http;
 pub mod peers;

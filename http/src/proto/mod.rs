@@ -27,6 +27,7 @@ pub mod headers;
 pub mod method;
 pub mod percent;
 pub mod request_head;
+pub mod response_head;
 pub mod status;
 
 pub use error::ParseError;

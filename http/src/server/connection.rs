@@ -77,7 +77,9 @@ pub(crate) async fn serve_connection(stream: TcpStream, peer: SocketAddr, server
         body: BodyState::new(Framing::Empty, false),
         request_number: 0,
     }));
-    let mut out: Vec<u8> = Vec::with_capacity(8 * 1024);
+    // Grows to fit the first response and keeps that size: an idle
+    // connection holds a few hundred bytes here, not a preallocated 8 KiB.
+    let mut out: Vec<u8> = Vec::new();
     let mut first = true;
 
     loop {

@@ -9,12 +9,16 @@
 //! across an `.await`: a borrow can then never be held while the other
 //! party runs.
 //!
-//! `ReadBuf` is a fixed-size byte buffer with a filled window
-//! `start..end`. The socket reads into the free space after `end`;
-//! parsers look at `start..end` and `consume` what they used. Nothing is
-//! zeroed or reallocated per request, which keeps a keep-alive connection
-//! from allocating for its reads. tokio's `BytesMut` plays this role in
-//! hyper; asyncio's `StreamReader` keeps a `bytearray`.
+//! `ReadBuf` is a byte buffer with a filled window `start..end`. The
+//! socket reads into the free space after `end`; parsers look at
+//! `start..end` and `consume` what they used. Nothing is zeroed or
+//! reallocated per request, which keeps a keep-alive connection from
+//! allocating for its reads. It starts small (1 KiB: most request heads
+//! fit) and doubles, up to 64 KiB, each time a read fills all its free
+//! space, so an upload is read in large pieces while ten thousand idle
+//! keep-alive connections hold 1 KiB each, not 8 (hyper's "adaptive" read
+//! strategy does the same). tokio's `BytesMut` plays this role in hyper;
+//! asyncio's `StreamReader` keeps a `bytearray`.
 //!
 //! Chapter: docs/src/20-http-request-on-the-loop.md
 
@@ -30,8 +34,10 @@ use aioli::net::TcpStream;
 use crate::proto::body::{BodyDecoder, Decoded, Framing};
 use crate::proto::ParseError;
 
-/// How much a read asks the kernel for at once (and the buffer's start size).
-const READ_CHUNK: usize = 8 * 1024;
+/// The buffer's start size: a typical request head fits.
+const READ_START: usize = 1024;
+/// The size past which a full read no longer doubles the buffer.
+const READ_MAX: usize = 64 * 1024;
 
 /// A reusable read buffer: bytes `start..end` of `bytes` are data not yet
 /// consumed; `end..` is free space for the next read.
@@ -43,7 +49,7 @@ pub(crate) struct ReadBuf {
 
 impl ReadBuf {
     pub(crate) fn new() -> ReadBuf {
-        ReadBuf { bytes: vec![0; READ_CHUNK], start: 0, end: 0 }
+        ReadBuf { bytes: vec![0; READ_START], start: 0, end: 0 }
     }
 
     /// The bytes received and not yet consumed.
@@ -85,8 +91,15 @@ impl ReadBuf {
     /// Reads once from `stream` into the free space. `Ok(0)` is EOF.
     pub(crate) fn poll_read_from(&mut self, stream: &mut TcpStream, cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
         let spare = self.spare();
+        let spare_len = spare.len();
         match Pin::new(stream).poll_read(cx, spare) {
             Poll::Ready(Ok(n)) => {
+                // The kernel had at least as much as we asked for: ask for
+                // more next time (a body or pipelined requests are coming).
+                if n > 0 && n == spare_len && self.bytes.len() < READ_MAX {
+                    let bigger = self.bytes.len() * 2;
+                    self.bytes.resize(bigger, 0);
+                }
                 self.end += n;
                 Poll::Ready(Ok(n))
             }

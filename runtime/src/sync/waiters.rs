@@ -18,23 +18,28 @@
 //! ```
 //!
 //! Entries live in a [`Slab`] so an entry's key stays valid while others
-//! come and go; a `VecDeque` of keys keeps the order of the ones still
-//! waiting. A key is owned by exactly one future, which removes its entry
-//! when it completes or is dropped, so a key is never stale (no
-//! generation is needed, unlike task ids). [`remove`](WaiterQueue::remove)
-//! reports whether the entry had been notified: a dropped future that was
-//! handed a lock or a permit must pass it on, or it would be lost.
+//! come and go. The ones still waiting form a doubly linked list threaded
+//! through the slab by key: each entry knows the key before and after it,
+//! and the queue knows the first and the last. A key is owned by exactly
+//! one future, which removes its entry when it completes or is dropped, so
+//! a key is never stale (no generation is needed, unlike task ids).
+//! [`remove`](WaiterQueue::remove) reports whether the entry had been
+//! notified: a dropped future that was handed a lock or a permit must pass
+//! it on, or it would be lost.
 //!
-//! Removing an entry from the middle of the order is O(n) here; tokio uses
-//! an intrusive linked list (with `unsafe`) to make it O(1). Queues of
-//! waiters are short in practice, and a `VecDeque` can be printed.
+//! Why a list: a waiter leaving from the middle of the line (a `select`
+//! that another branch won, a timeout) is common, and with a `VecDeque`
+//! of keys leaving is a scan of everyone waiting. An HTTP server's ten
+//! thousand idle connections all wait on one "stopping" `Event` and each
+//! leaves it on every request: a scan would make each request cost O(n).
+//! Linked by key, leaving is O(1). tokio uses an intrusive linked list of
+//! pointers (with `unsafe`); keys into a slab give the same shape safely.
 //!
 //! The queue holds only plain data (`Waker` is `Send`), so the thread-safe
 //! channels can keep one inside a `std::sync::Mutex` too.
 //!
 //! Chapter: docs/src/11-sync.md
 
-use std::collections::VecDeque;
 use std::fmt;
 use std::task::Waker;
 
@@ -60,6 +65,10 @@ struct Entry {
     waker: Option<Waker>,
     /// `Some` once notified; set by `notify_*`, read by the waiting future.
     notified: Option<Notified>,
+    /// The waiter before this one in line (`None`: first, or notified).
+    prev: Option<usize>,
+    /// The waiter after this one in line (`None`: last, or notified).
+    next: Option<usize>,
 }
 
 /// The key of one entry, held by the future that waits.
@@ -74,8 +83,12 @@ pub(crate) struct WaiterKey(usize);
 pub(crate) struct WaiterQueue {
     /// Every entry, waiting or notified, until its owner removes it.
     entries: Slab<Entry>,
-    /// Keys of the entries not notified yet, first in line at the front.
-    waiting: VecDeque<usize>,
+    /// The first entry in line not notified yet (the list's head).
+    first: Option<usize>,
+    /// The last entry in line (the list's tail), where `push` appends.
+    last: Option<usize>,
+    /// How many entries are in line (not notified yet).
+    waiting: usize,
     /// How many entries are notified but not yet removed: things handed
     /// out but not yet picked up (a `Queue` must not let a newcomer take
     /// an item that a woken getter is about to take).
@@ -90,9 +103,32 @@ impl WaiterQueue {
 
     /// Adds a waiter at the back of the line.
     pub(crate) fn push(&mut self, waker: Option<&Waker>) -> WaiterKey {
-        let key = self.entries.insert(Entry { waker: waker.cloned(), notified: None });
-        self.waiting.push_back(key);
+        let entry = Entry { waker: waker.cloned(), notified: None, prev: self.last, next: None };
+        let key = self.entries.insert(entry);
+        match self.last {
+            Some(last) => self.entries[last].next = Some(key),
+            None => self.first = Some(key),
+        }
+        self.last = Some(key);
+        self.waiting += 1;
         WaiterKey(key)
+    }
+
+    /// Takes `key` out of the line, joining its neighbours: O(1).
+    fn unlink(&mut self, key: usize) {
+        let (prev, next) = {
+            let entry = &mut self.entries[key];
+            (entry.prev.take(), entry.next.take())
+        };
+        match prev {
+            Some(prev) => self.entries[prev].next = next,
+            None => self.first = next,
+        }
+        match next {
+            Some(next) => self.entries[next].prev = prev,
+            None => self.last = prev,
+        }
+        self.waiting -= 1;
     }
 
     /// How `key` was notified, if it was.
@@ -118,13 +154,14 @@ impl WaiterQueue {
     /// Takes the entry out. Returns how it had been notified, so the
     /// caller can pass on whatever the notification handed it.
     pub(crate) fn remove(&mut self, key: WaiterKey) -> Option<Notified> {
-        let entry = self.entries.try_remove(key.0)?;
-        match entry.notified {
+        let notified = self.entries.get(key.0)?.notified;
+        match notified {
             Some(_) => self.notified_count -= 1,
-            // Still in line: leave the line. O(n), see the module header.
-            None => self.waiting.retain(|&waiting| waiting != key.0),
+            // Still in line: leave the line (O(1), see the module header).
+            None => self.unlink(key.0),
         }
-        entry.notified
+        self.entries.remove(key.0);
+        notified
     }
 
     /// Notifies the first waiter still waiting and returns its waker, or
@@ -135,7 +172,8 @@ impl WaiterQueue {
     /// while it was borrowed would panic (or deadlock, for a mutex).
     #[must_use = "the returned waker must be woken, or the notified waiter sleeps forever"]
     pub(crate) fn notify_one(&mut self) -> Option<Waker> {
-        let key = self.waiting.pop_front()?;
+        let key = self.first?;
+        self.unlink(key);
         let entry = &mut self.entries[key];
         entry.notified = Some(Notified::One);
         self.notified_count += 1;
@@ -149,8 +187,9 @@ impl WaiterQueue {
     /// by the caller (see [`notify_one`](WaiterQueue::notify_one)).
     #[must_use = "the returned wakers must be woken"]
     pub(crate) fn notify_all(&mut self) -> Vec<Waker> {
-        let mut wakers = Vec::with_capacity(self.waiting.len());
-        while let Some(key) = self.waiting.pop_front() {
+        let mut wakers = Vec::with_capacity(self.waiting);
+        while let Some(key) = self.first {
+            self.unlink(key);
             let entry = &mut self.entries[key];
             entry.notified = Some(Notified::All);
             self.notified_count += 1;
@@ -162,7 +201,18 @@ impl WaiterQueue {
     /// How many waiters wait and have not been notified.
     #[cfg(test)]
     pub(crate) fn waiting_len(&self) -> usize {
-        self.waiting.len()
+        self.waiting
+    }
+
+    /// The keys in line, first to last (for `Debug`).
+    fn keys_in_line(&self) -> Vec<usize> {
+        let mut keys = Vec::with_capacity(self.waiting);
+        let mut at = self.first;
+        while let Some(key) = at {
+            keys.push(key);
+            at = self.entries[key].next;
+        }
+        keys
     }
 
     /// How many waiters were notified but have not removed their entry:
@@ -174,7 +224,7 @@ impl WaiterQueue {
 
 impl fmt::Debug for WaiterQueue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("WaiterQueue").field("waiting", &self.waiting).field("notified", &self.notified_count).finish()
+        f.debug_struct("WaiterQueue").field("waiting", &self.keys_in_line()).field("notified", &self.notified_count).finish()
     }
 }
 
@@ -255,6 +305,39 @@ mod tests {
         assert_eq!(queue.notified(&a), Some(Notified::All));
         assert_eq!(queue.notified(&b), Some(Notified::All));
         assert_eq!(queue.notified(&late), None);
+    }
+
+    #[test]
+    fn leaving_from_anywhere_keeps_the_order_of_the_rest() {
+        let mut queue = WaiterQueue::new();
+        let keys: Vec<WaiterKey> = (0..6).map(|_| queue.push(None)).collect();
+        let mut keys = keys.into_iter();
+        let (k0, k1, k2, k3, k4, k5) = (
+            keys.next().unwrap(),
+            keys.next().unwrap(),
+            keys.next().unwrap(),
+            keys.next().unwrap(),
+            keys.next().unwrap(),
+            keys.next().unwrap(),
+        );
+        // Leave from the middle, the front and the back.
+        assert_eq!(queue.remove(k2), None);
+        assert_eq!(queue.remove(k0), None);
+        assert_eq!(queue.remove(k5), None);
+        assert_eq!(queue.keys_in_line(), [1, 3, 4]);
+        // A newcomer goes to the back, into a reused slot.
+        let k6 = queue.push(None);
+        assert_eq!(queue.keys_in_line(), [1, 3, 4, k6.0]);
+        let _ = queue.notify_one();
+        assert_eq!(queue.notified(&k1), Some(Notified::One));
+        assert_eq!(queue.keys_in_line(), [3, 4, k6.0]);
+        let _ = queue.notify_all();
+        assert_eq!(queue.waiting_len(), 0);
+        assert!(queue.keys_in_line().is_empty());
+        for key in [k1, k3, k4, k6] {
+            assert!(queue.remove(key).is_some());
+        }
+        assert_eq!(queue.notified_len(), 0);
     }
 
     #[test]
