@@ -224,7 +224,10 @@ impl WaiterQueue {
 
 impl fmt::Debug for WaiterQueue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("WaiterQueue").field("waiting", &self.keys_in_line()).field("notified", &self.notified_count).finish()
+        f.debug_struct("WaiterQueue")
+            .field("waiting", &self.keys_in_line())
+            .field("notified", &self.notified_count)
+            .finish()
     }
 }
 
