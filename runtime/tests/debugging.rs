@@ -42,7 +42,7 @@ async fn small_program() {
 }
 
 fn trace_of_small_program() -> Vec<String> {
-    let (builder, lines) = captured(|b| b.deterministic(true).trace(true));
+    let (builder, lines) = captured(|b| b.paused_clock(true).trace(true));
     builder.build().unwrap().block_on(small_program());
     lines.take()
 }

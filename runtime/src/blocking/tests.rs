@@ -21,7 +21,7 @@ fn eventually(what: &str, mut condition: impl FnMut() -> bool) {
 }
 
 fn in_flight() -> usize {
-    with_core(|core| core.blocking_in_flight.get())
+    with_core(|core| core.blocking_jobs_in_flight())
 }
 
 #[test]

@@ -50,7 +50,7 @@ pub struct Instant(std::time::Instant);
 impl Instant {
     /// The current time of the current loop's clock.
     pub fn now() -> Instant {
-        try_with_core(|core| core.clock.now()).unwrap_or_else(|| Instant(std::time::Instant::now()))
+        try_with_core(|core| core.now()).unwrap_or_else(|| Instant(std::time::Instant::now()))
     }
 
     /// Wraps a `std::time::Instant`.

@@ -74,7 +74,7 @@ impl Sleep {
 
     fn disarm(&mut self) {
         if let Some(key) = self.timer.take() {
-            try_with_core(|core| core.timers.borrow_mut().remove(key));
+            try_with_core(|core| core.disarm_timer(key));
         }
     }
 }
@@ -88,19 +88,18 @@ impl Future for Sleep {
         ready!(coop::poll_proceed(cx));
         let this = &mut *self;
         with_core(|core| {
-            if core.clock.now() >= this.deadline {
+            if core.now() >= this.deadline {
                 if let Some(key) = this.timer.take() {
-                    core.timers.borrow_mut().remove(key);
+                    core.disarm_timer(key);
                 }
                 return Poll::Ready(());
             }
-            let mut timers = core.timers.borrow_mut();
             let still_armed = match this.timer {
-                Some(key) => timers.update_waker(key, cx.waker()),
+                Some(key) => core.rearm_timer(key, cx.waker()),
                 None => false,
             };
             if !still_armed {
-                this.timer = Some(timers.insert(this.deadline, cx.waker().clone()));
+                this.timer = Some(core.arm_timer(this.deadline, cx.waker().clone()));
             }
             Poll::Pending
         })
