@@ -56,6 +56,12 @@ impl Id {
     pub fn number(&self) -> u64 {
         self.generation
     }
+
+    /// True for the id of `block_on`'s main future, which is not a task
+    /// (loop events name it like one; it prints as `main`).
+    pub fn is_main(&self) -> bool {
+        *self == Id::MAIN
+    }
 }
 
 impl fmt::Display for Id {
