@@ -3,9 +3,9 @@
 //! asyncio:   # the same idea in Python: a ready queue, a heap of timers,
 //!            # and time.sleep until the next deadline when nothing is ready
 //!            while ready or timers:
-//!                for callback in take_all(ready): callback()
 //!                while timers and timers[0].when <= time.monotonic():
 //!                    ready.append(heapq.heappop(timers).callback)
+//!                for callback in take_all(ready): callback()
 //!                if not ready and timers:
 //!                    time.sleep(timers[0].when - time.monotonic())
 //! aioli:     this file uses no aioli type at all; it is the skeleton that
@@ -60,7 +60,7 @@ impl Future for Sleep {
         }
         if !self.armed {
             // The contract of Pending: arrange for *someone* to call the
-            // waker later. Here that someone is the loop's phase 2.
+            // waker later. Here that someone is the loop's phase 1.
             let entry = (self.deadline, cx.waker().clone());
             TIMERS.with(|timers| {
                 let mut timers = timers.borrow_mut();
@@ -128,7 +128,17 @@ impl Executor {
         let (mut ticks, mut polls) = (0, 0);
         while self.tasks.iter().any(Option::is_some) {
             ticks += 1;
-            // Phase 1: poll the tasks that are ready now. Wakes that happen
+            // Phase 1: wake every timer whose deadline has passed, so the
+            // tasks they wake run in phase 2 of this same tick.
+            let now = Instant::now();
+            let due: Vec<Waker> = TIMERS.with(|timers| {
+                let mut timers = timers.borrow_mut();
+                let count = timers.partition_point(|(deadline, _)| *deadline <= now);
+                timers.drain(..count).map(|(_, waker)| waker).collect()
+            });
+            due.into_iter().for_each(Waker::wake);
+
+            // Phase 2: poll the tasks that are ready now. Wakes that happen
             // during these polls land in the channel and wait for the next
             // tick, so a task that keeps waking itself cannot starve timers.
             self.ready.extend(self.wake_rx.try_iter());
@@ -141,15 +151,6 @@ impl Executor {
                     self.tasks[id] = None; // drops the finished future
                 }
             }
-
-            // Phase 2: wake every timer whose deadline has passed.
-            let now = Instant::now();
-            let due: Vec<Waker> = TIMERS.with(|timers| {
-                let mut timers = timers.borrow_mut();
-                let count = timers.partition_point(|(deadline, _)| *deadline <= now);
-                timers.drain(..count).map(|(_, waker)| waker).collect()
-            });
-            due.into_iter().for_each(Waker::wake);
 
             // Phase 3: if nothing is ready, sleep until the next deadline.
             self.ready.extend(self.wake_rx.try_iter());

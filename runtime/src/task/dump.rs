@@ -30,7 +30,7 @@ use crate::time::Instant;
 pub enum TaskState {
     /// Being polled right now (the task that asked for the dump).
     Running,
-    /// Woken, waiting in the run queue for its turn.
+    /// Woken, waiting in the ready queue for its turn.
     Scheduled,
     /// Waiting for something (a timer, IO, another task) to wake it.
     Waiting,

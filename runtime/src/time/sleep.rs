@@ -1,8 +1,9 @@
 //! `Sleep`: a future that is ready once its deadline has passed.
 //!
 //! The first poll arms a timer in the loop's queue with the task's waker;
-//! later polls only refresh the waker if it changed. The loop wakes the
-//! task when the deadline passes (phase 2), and the next poll sees the
+//! later polls only refresh the waker if it changed (all through the
+//! loop's `arm_timer`, `rearm_timer` and `disarm_timer`). The loop wakes the
+//! task when the deadline passes (phase 1), and the next poll sees the
 //! clock past the deadline and returns `Ready`. Dropping a `Sleep` before
 //! then disarms the timer, so a cancelled sleep costs nothing later.
 //!
