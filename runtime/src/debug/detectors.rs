@@ -25,10 +25,9 @@
 //!
 //! Chapter: docs/src/09-debugging.md
 
-use std::collections::HashMap;
 use std::time::Duration;
 
-use super::labels::TaskLabels;
+use super::labels::TaskBook;
 use super::{DebugSettings, Output};
 use crate::runtime::events::{LoopEvent, PollResult};
 use crate::task::Id;
@@ -39,8 +38,8 @@ pub(crate) struct Detectors {
     busy_loop_after: Option<u32>,
     slow_poll: Option<Duration>,
     output: Output,
-    labels: TaskLabels,
-    tasks: HashMap<Id, Watch>,
+    /// Names and spawn sites for the warnings, and a `Watch` per task.
+    tasks: TaskBook<Watch>,
 }
 
 /// What the detectors remember about one task.
@@ -62,39 +61,43 @@ impl Detectors {
             busy_loop_after: settings.busy_loop_after,
             slow_poll: settings.slow_poll,
             output,
-            labels: TaskLabels::default(),
-            tasks: HashMap::new(),
+            tasks: TaskBook::default(),
         })
     }
 
     /// Runs the checks an event calls for.
     pub(crate) fn on_event(&mut self, event: &LoopEvent) {
-        match event {
-            LoopEvent::Polled { task, result, spent } => {
-                self.check_poll_duration(*task, *spent);
-                if let PollResult::Pending { woken_during_poll, waker_held } = result {
-                    self.check_pending(*task, *woken_during_poll, *waker_held);
-                }
+        if let LoopEvent::Polled { task, result, spent } = event {
+            self.check_poll_duration(*task, *spent);
+            if let PollResult::Pending { woken_during_poll, waker_held } = result {
+                self.check_pending(*task, *woken_during_poll, *waker_held);
             }
-            LoopEvent::TaskEnded { task, .. } => {
-                self.tasks.remove(task);
-            }
-            _ => {}
         }
-        self.labels.learn(event);
-    }
-
-    /// ` (spawned at file:line)`, or nothing for main.
-    fn spawned_at(&self, id: Id) -> String {
-        self.labels.site(id).map(|site| format!(" (spawned at {site})")).unwrap_or_default()
+        self.tasks.learn(event);
     }
 
     /// The lost-waker and busy-loop checks, after a `Pending` poll.
     fn check_pending(&mut self, id: Id, woken_during_poll: bool, waker_held: bool) {
-        let (label, site) = (self.labels.label(id), self.spawned_at(id));
-        let watch = self.tasks.entry(id).or_default();
-        if self.lost_waker && !watch.warned_lost_waker && !woken_during_poll && !waker_held {
+        let Some(watch) = self.tasks.notes_mut(id) else { return };
+        let lost = self.lost_waker && !watch.warned_lost_waker && !woken_during_poll && !waker_held;
+        if lost {
             watch.warned_lost_waker = true;
+        }
+        // Only tasks are counted: the warning names a spawn site and
+        // points at `busy_loop_threshold`, neither of which fits main.
+        let busy_limit = self.busy_loop_after.filter(|_| !id.is_main());
+        let busy = match busy_limit {
+            Some(limit) if woken_during_poll => {
+                watch.self_wakes_in_row += 1;
+                watch.self_wakes_in_row == limit
+            }
+            _ => {
+                watch.self_wakes_in_row = 0;
+                false
+            }
+        };
+        if lost {
+            let (label, site) = (self.tasks.label(id), spawned_at(&self.tasks, id));
             if id == Id::MAIN {
                 self.output.warn(format_args!(
                     "the main future returned Pending but kept no clone of its waker: unless a task it \
@@ -108,15 +111,8 @@ impl Detectors {
                 ));
             }
         }
-        // Only tasks are counted: the warning names a spawn site and
-        // points at `busy_loop_threshold`, neither of which fits main.
-        let Some(limit) = self.busy_loop_after.filter(|_| id != Id::MAIN) else { return };
-        if !woken_during_poll {
-            watch.self_wakes_in_row = 0;
-            return;
-        }
-        watch.self_wakes_in_row += 1;
-        if watch.self_wakes_in_row == limit {
+        if let (true, Some(limit)) = (busy, busy_limit) {
+            let (label, site) = (self.tasks.label(id), spawned_at(&self.tasks, id));
             self.output.warn(format_args!(
                 "{label}{site} woke itself in {limit} polls in a row: it is busy-looping and keeps the loop \
                  at full CPU. Await something that waits (a sleep, IO, a channel) instead of yielding in a \
@@ -135,8 +131,13 @@ impl Detectors {
             "{}{} blocked the loop for {spent:.1?} in one poll (threshold {threshold:?}): no other task, \
              timer or IO ran meanwhile. Move blocking work (std::thread::sleep, file IO, heavy computation) \
              off the loop, or await between steps.",
-            self.labels.label(id),
-            self.spawned_at(id)
+            self.tasks.label(id),
+            spawned_at(&self.tasks, id)
         ));
     }
+}
+
+/// ` (spawned at file:line)`, or nothing for main.
+fn spawned_at(labels: &TaskBook<Watch>, id: Id) -> String {
+    labels.site(id).map(|site| format!(" (spawned at {site})")).unwrap_or_default()
 }

@@ -144,6 +144,10 @@ pub(crate) struct Aids {
     pub(crate) timeline: Option<(Rc<RefCell<Timeline>>, PathBuf)>,
     /// Where the core's own warnings go.
     pub(crate) output: Output,
+    /// Some observer wants `Woken` events. Only the hang detectors do
+    /// not, and they alone are what debug builds run by default: with
+    /// this false, a wake there costs one branch instead of a report.
+    pub(crate) wants_wakes: bool,
 }
 
 /// Builds the observers `settings` ask for: the trace printer first (so a
@@ -165,5 +169,6 @@ pub(crate) fn observers(settings: &DebugSettings) -> Aids {
         observers.push(Rc::new(RefCell::new(move |event: &LoopEvent| timeline.borrow_mut().on_event(event))));
     }
     observers.extend(settings.observers.iter().cloned());
-    Aids { observers, timeline, output }
+    let wants_wakes = settings.trace || timeline.is_some() || !settings.observers.is_empty();
+    Aids { observers, timeline, output, wants_wakes }
 }

@@ -24,7 +24,7 @@ use std::io;
 use std::path::Path;
 use std::time::Duration;
 
-use super::labels::TaskLabels;
+use super::labels::TaskBook;
 use super::trace::{is_idle_check, wait_end};
 use crate::runtime::events::LoopEvent;
 
@@ -61,7 +61,7 @@ pub(crate) struct Timeline {
     events: Vec<Event>,
     /// Track number → the name shown for it in the viewer.
     track_names: BTreeMap<u64, String>,
-    labels: TaskLabels,
+    labels: TaskBook<()>,
 }
 
 impl Timeline {
@@ -69,7 +69,7 @@ impl Timeline {
         let mut track_names = BTreeMap::new();
         track_names.insert(LOOP_TRACK, "event loop".to_string());
         track_names.insert(MAIN_TRACK, "main".to_string());
-        Timeline { origin: std::time::Instant::now(), events: Vec::new(), track_names, labels: TaskLabels::default() }
+        Timeline { origin: std::time::Instant::now(), events: Vec::new(), track_names, labels: TaskBook::default() }
     }
 
     /// Records what `event` shows. Events carry how long a poll or a wait
@@ -78,7 +78,7 @@ impl Timeline {
         self.labels.learn(event);
         match event {
             LoopEvent::Spawned { task, .. } => {
-                self.track_names.insert(task_track(*task), self.labels.label(*task));
+                self.track_names.insert(task_track(*task), self.labels.label(*task).to_string());
             }
             LoopEvent::Polled { task, spent, .. } => {
                 let name = format!("poll {}", self.labels.label(*task));
@@ -89,7 +89,7 @@ impl Timeline {
                 self.slice(LOOP_TRACK, format!("wait: woken by {}", wait_end(ended_by)), "wait", *blocked);
             }
             LoopEvent::Woken { task, cause, already_queued } => {
-                let name = format!("woken by {}", self.labels.wake_cause(cause, *already_queued));
+                let name = format!("woken by {}", self.labels.wake_cause(*cause, *already_queued));
                 self.instant(task_track(*task), name, "wake");
             }
             _ => {}

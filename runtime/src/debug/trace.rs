@@ -23,9 +23,10 @@
 //!
 //! Chapter: docs/src/09-debugging.md
 
+use std::fmt::{self, Write as _};
 use std::time::Duration;
 
-use super::labels::TaskLabels;
+use super::labels::TaskBook;
 use super::Output;
 use crate::runtime::events::{LoopEvent, PollResult, WaitEnd};
 use crate::task::Id;
@@ -35,12 +36,15 @@ pub(crate) struct TracePrinter {
     output: Output,
     /// The tick of the events being printed.
     tick: u64,
-    labels: TaskLabels,
+    labels: TaskBook<()>,
+    /// The line being written, kept between events so that printing
+    /// allocates only when a line is longer than any before it.
+    line: String,
 }
 
 impl TracePrinter {
     pub(crate) fn new(output: Output) -> TracePrinter {
-        TracePrinter { output, tick: 0, labels: TaskLabels::default() }
+        TracePrinter { output, tick: 0, labels: TaskBook::default(), line: String::new() }
     }
 
     /// Prints the line of one event, if it has one.
@@ -50,51 +54,55 @@ impl TracePrinter {
             LoopEvent::Spawned { .. } => self.labels.learn(event),
             _ => {}
         }
-        if let Some(text) = self.describe(event) {
-            self.output.line(&format!("aioli tick {:>4} | {text}", self.tick));
+        let mut line = std::mem::take(&mut self.line);
+        line.clear();
+        let _ = write!(line, "aioli tick {:>4} | ", self.tick);
+        let prefix = line.len();
+        // Writing to a String cannot fail.
+        let _ = self.describe(event, &mut line);
+        if line.len() > prefix {
+            self.output.line(&line);
         }
+        self.line = line;
         self.labels.learn(event);
     }
 
-    /// The text after `aioli tick N | `, or `None` for a silent event.
-    fn describe(&self, event: &LoopEvent) -> Option<String> {
+    /// Writes the text after `aioli tick N | `, or nothing for a silent event.
+    fn describe(&self, event: &LoopEvent, out: &mut String) -> fmt::Result {
         let label = |id: &Id| self.labels.label(*id);
-        Some(match event {
-            LoopEvent::Spawned { task, site, .. } => format!("spawn {} at {site}", label(task)),
-            LoopEvent::PollStarted { task } => format!("poll {}", label(task)),
+        match event {
+            LoopEvent::Spawned { task, site, .. } => write!(out, "spawn {} at {site}", label(task)),
+            LoopEvent::PollStarted { task } => write!(out, "poll {}", label(task)),
             LoopEvent::Polled { task, result, .. } => match result {
-                PollResult::Pending { .. } => format!("  {} -> Pending", label(task)),
-                PollResult::Ready if *task == Id::MAIN => {
-                    "  main -> Ready (the program's main future is done)".to_string()
+                PollResult::Pending { .. } => write!(out, "  {} -> Pending", label(task)),
+                PollResult::Ready if task.is_main() => {
+                    write!(out, "  main -> Ready (the program's main future is done)")
                 }
-                PollResult::Ready => format!("  {} -> Ready (finished)", label(task)),
-                PollResult::Panicked { message } => format!("  {} -> panicked: {message}", label(task)),
+                PollResult::Ready => write!(out, "  {} -> Ready (finished)", label(task)),
+                PollResult::Panicked { message } => write!(out, "  {} -> panicked: {message}", label(task)),
             },
             LoopEvent::Woken { task, cause, already_queued } => {
-                format!("wake {} by {}", label(task), self.labels.wake_cause(cause, *already_queued))
+                write!(out, "wake {} by {}", label(task), self.labels.wake_cause(*cause, *already_queued))
             }
-            LoopEvent::Waited { timeout, blocked, ended_by } => {
-                if is_idle_check(*timeout, *ended_by) {
-                    return None;
-                }
+            LoopEvent::Waited { timeout, blocked, ended_by } if !is_idle_check(*timeout, *ended_by) => {
                 let limit = timeout.map(|limit| format!("{limit:.1?}")).unwrap_or_else(|| "none".into());
-                format!("wait: blocked {blocked:.1?} in poll (timeout {limit}), woken by {}", wait_end(ended_by))
+                write!(out, "wait: blocked {blocked:.1?} in poll (timeout {limit}), woken by {}", wait_end(ended_by))
             }
-            LoopEvent::ClockJumped { by } => format!("wait: paused clock jumps +{by:?} to the next timer"),
+            LoopEvent::ClockJumped { by } => write!(out, "wait: paused clock jumps +{by:?} to the next timer"),
             LoopEvent::BlockingQueued { in_flight } => {
-                format!("spawn_blocking: job sent to the pool ({in_flight} in flight)")
+                write!(out, "spawn_blocking: job sent to the pool ({in_flight} in flight)")
             }
             LoopEvent::BlockingDone { in_flight, received: true } => {
-                format!("spawn_blocking: result received ({in_flight} in flight)")
+                write!(out, "spawn_blocking: result received ({in_flight} in flight)")
             }
             LoopEvent::BlockingDone { in_flight, received: false } => {
-                format!("spawn_blocking: stopped waiting for a job, aborted or cancelled ({in_flight} in flight)")
+                write!(out, "spawn_blocking: stopped waiting for a job, aborted or cancelled ({in_flight} in flight)")
             }
             LoopEvent::Cancelled { task, reason, future_type } => {
-                format!("cancel {} ({reason}): dropping its future {future_type}", label(task))
+                write!(out, "cancel {} ({reason}): dropping its future {future_type}", label(task))
             }
-            _ => return None,
-        })
+            _ => Ok(()),
+        }
     }
 }
 

@@ -7,10 +7,10 @@
 //! `count_blocking_job`). This file has the parts that concern a single
 //! task: creating it ([`Core::spawn`]), polling it once
 //! ([`Core::poll_task`], where panics are caught and cancellation
-//! happens), and cancelling everything at shutdown; and how the loop
-//! reports what it does, as [`LoopEvent`]s handed to its observers
-//! ([`Core::emit`]). The tick, which decides *when* each of these happens,
-//! is in `tick.rs`.
+//! happens) or cancelling it; and how the loop reports what it does, as
+//! [`LoopEvent`]s handed to its observers ([`Core::emit`]). The tick,
+//! which decides *when* each of these happens, is in `tick.rs`; the end of
+//! `block_on` (cancelling what is left) in `shutdown.rs`.
 //!
 //! Chapter: docs/src/03-executor.md
 
@@ -84,18 +84,18 @@ pub(crate) struct Core {
     /// `!observers.is_empty()`: the one flag each event site checks.
     observed: bool,
     /// Where warnings and the exit dump go (a custom sink, or stderr).
-    output: Output,
+    pub(super) output: Output,
     /// List the tasks left when `block_on` ends (debug or trace mode).
-    dump_at_exit: bool,
+    pub(super) dump_at_exit: bool,
     /// The timeline being recorded and the file it goes to, if asked for.
-    timeline: Option<(Rc<RefCell<Timeline>>, PathBuf)>,
+    pub(super) timeline: Option<(Rc<RefCell<Timeline>>, PathBuf)>,
     /// `spawn_blocking` jobs whose results have not come back yet. While
     /// any is running, a paused clock must not jump: the job's result is
     /// "about to happen" even though no task or timer shows it.
     pub(super) blocking_in_flight: Cell<usize>,
     /// `spawn_blocking` jobs whose closures have not returned, shared with
     /// the pool threads: `block_on` waits for them before it returns.
-    blocking_jobs: Arc<RunningJobs>,
+    pub(super) blocking_jobs: Arc<RunningJobs>,
 }
 
 /// What the loop is doing right now: a wake names its cause from this.
@@ -122,7 +122,7 @@ impl Core {
         let (sender, receiver) = crossbeam_channel::unbounded();
         let aids = debug::observers(&settings.debug);
         let observed = !aids.observers.is_empty();
-        let shared = Shared::new(sender, io_waker, settings.cross_thread_wakeups, observed);
+        let shared = Shared::new(sender, io_waker, settings.cross_thread_wakeups, aids.wants_wakes);
         Ok(Core {
             tasks: RefCell::new(TaskTable::default()),
             cross_thread_wakes: receiver,
@@ -176,7 +176,7 @@ impl Core {
     }
 
     /// Reports a wake made on the loop's thread, naming its cause from
-    /// what the loop is doing. Called only when someone observes.
+    /// what the loop is doing. Called only when an observer wants wakes.
     pub(crate) fn report_local_wake(&self, id: Id, queued: bool) {
         let cause = match self.activity.get() {
             Activity::Polling(waker) if waker == id => WakeCause::Itself,
@@ -193,7 +193,7 @@ impl Core {
     /// Reports the wakes other threads noted since the last call (their
     /// threads cannot call the observers, which live on this one).
     pub(super) fn report_remote_wakes(&self) {
-        if !self.observed {
+        if !self.shared.reports_wakes {
             return;
         }
         for id in self.shared.take_remote_wakes() {
@@ -355,7 +355,7 @@ impl Core {
     /// Ends a task without output: drops its future (running the
     /// destructors of everything it held) and resolves its handle to
     /// `JoinError::Cancelled`.
-    fn cancel_task(&self, id: Id, future: TaskFuture, completion: Rc<dyn Completion>, reason: CancelReason) {
+    pub(super) fn cancel_task(&self, id: Id, future: TaskFuture, completion: Rc<dyn Completion>, reason: CancelReason) {
         let future_type = self.tasks.borrow().get(id).map(|slot| slot.future_type).unwrap_or("?");
         self.emit(|| LoopEvent::Cancelled { task: id, reason, future_type });
         let before = self.activity.replace(Activity::Cancelling(id));
@@ -496,79 +496,6 @@ impl Core {
     #[cfg(test)]
     pub(crate) fn blocking_jobs_in_flight(&self) -> usize {
         self.blocking_in_flight.get()
-    }
-
-    // ----- The end of block_on -----------------------------------------------
-
-    /// At the end of `block_on`, in debug or trace mode: list the tasks
-    /// about to be cancelled. A task nobody awaited is often a leak.
-    pub(super) fn report_at_exit(&self) {
-        let left = self.task_count();
-        if left == 0 || !self.dump_at_exit {
-            return;
-        }
-        let dump = self.dump();
-        self.output.warn(format_args!(
-            "the main future returned with {left} task(s) still alive; they are cancelled now. \
-             Await or abort tasks you spawn if this is not what you meant.\n{dump}"
-        ));
-    }
-
-    /// Cancels and drops every task left: the end of `asyncio.run`.
-    pub(super) fn cancel_all_tasks(&self) {
-        self.activity.set(Activity::ShuttingDown);
-        loop {
-            // One pass over the table per round, not one `iter().next()`
-            // per task: that scan walks every slot freed so far, which made
-            // shutting down n tasks cost n² steps. A destructor may spawn
-            // (hence the outer loop) or end another task (then its id finds
-            // no slot and is skipped).
-            let ids: Vec<Id> = self.tasks.borrow().iter().map(|(id, _)| id).collect();
-            if ids.is_empty() {
-                break;
-            }
-            for id in ids {
-                // Take the future out first and drop it after: a destructor
-                // may touch the table (spawn, abort, look up a name).
-                let taken = self.tasks.borrow_mut().take_for_poll(id, self.tick.get(), None);
-                match taken {
-                    Some(task) => self.cancel_task(id, task.future, task.completion, CancelReason::Shutdown),
-                    None => {
-                        self.tasks.borrow_mut().remove(id);
-                    }
-                }
-            }
-        }
-        // Ids of the tasks just removed may still sit in the queues.
-        while self.cross_thread_wakes.try_recv().is_ok() {}
-        self.ready_queue.borrow_mut().clear();
-        self.activity.set(Activity::Idle);
-    }
-
-    /// The end of `block_on`, after `cancel_all_tasks`: wait until every
-    /// `spawn_blocking` closure this loop started has returned, saying so
-    /// if that takes more than a second.
-    pub(super) fn wait_for_blocking_jobs(&self) {
-        self.blocking_jobs.wait_for_all(std::time::Duration::from_secs(1), |left| {
-            self.output.warn(format_args!(
-                "the main future returned; waiting for {left} spawn_blocking job(s) still running on the pool \
-                 (asyncio.run and tokio wait too). A job that never returns keeps the program from ending."
-            ));
-        });
-    }
-
-    /// Writes the timeline file, if one was asked for.
-    pub(super) fn write_timeline(&self) {
-        let Some((timeline, path)) = &self.timeline else { return };
-        let timeline = timeline.borrow();
-        match timeline.write_to(path) {
-            Ok(()) => eprintln!(
-                "aioli: wrote a timeline of {} events to {}; open it at https://ui.perfetto.dev or chrome://tracing",
-                timeline.len(),
-                path.display()
-            ),
-            Err(error) => eprintln!("aioli: could not write the timeline to {}: {error}", path.display()),
-        }
     }
 }
 

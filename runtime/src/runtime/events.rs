@@ -102,7 +102,8 @@ pub enum LoopEvent {
         spent: Duration,
     },
     /// A waker was called: the task is queued for phase 2, unless it was
-    /// queued already.
+    /// queued already. (Wakes from other threads are reported after
+    /// phase 3, when the loop notices them.)
     Woken {
         /// The task woken.
         task: Id,

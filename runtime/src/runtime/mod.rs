@@ -15,6 +15,7 @@ mod builder;
 pub(crate) mod core;
 pub mod events;
 mod main_task;
+mod shutdown;
 mod tick;
 
 pub use builder::Builder;

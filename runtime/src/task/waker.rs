@@ -13,9 +13,9 @@
 //!    ([`Shared::schedule`]), ringing the loop awake if it sleeps in the
 //!    OS poller.
 //!
-//! When the loop is observed, a wake is also reported as a
+//! When an observer wants them, a wake is also reported as a
 //! `LoopEvent::Woken` with its cause; that costs the waker one branch
-//! when it is not.
+//! when none does.
 //!
 //! Wakers must be `Send + Sync` (std requires it, and a blocking-pool thread
 //! or a timer thread may well wake a task) even though tasks themselves
@@ -46,8 +46,8 @@ pub(crate) struct Shared {
     /// Whether wakes ring `io_waker` when the loop is parked. Always true,
     /// except in the lost-wakeup demonstration (`Builder::cross_thread_wakeups`).
     ring_when_parked: bool,
-    /// The loop has observers: wakes are reported as events.
-    observed: bool,
+    /// Some observer wants `Woken` events: wakes are reported.
+    pub(crate) reports_wakes: bool,
     /// Ids woken from other threads since the loop last looked, for the
     /// observers only (they live on the loop's thread, so the loop
     /// reports these wakes for the threads that made them).
@@ -59,14 +59,14 @@ impl Shared {
         cross_thread_wakes: Sender<Id>,
         io_waker: mio::Waker,
         ring_when_parked: bool,
-        observed: bool,
+        reports_wakes: bool,
     ) -> Shared {
         Shared {
             cross_thread_wakes,
             io_waker,
             parked: AtomicBool::new(false),
             ring_when_parked,
-            observed,
+            reports_wakes,
             wakes_to_report: Mutex::new(Vec::new()),
         }
     }
@@ -147,7 +147,7 @@ impl TaskWaker {
 }
 
 impl TaskWaker {
-    /// Only when the loop is observed: report this wake to the loop,
+    /// Only when an observer wants wakes: report this wake to the loop,
     /// which names its cause. On the loop's own thread that is immediate;
     /// from any other thread the id is noted for the loop to report after
     /// its next wait.
@@ -180,7 +180,7 @@ impl Wake for TaskWaker {
         // swap returns the old value: only the wake that flips it from
         // false to true queues the task.
         let queue_it = !self.scheduled.swap(true, Ordering::AcqRel);
-        if self.shared.observed {
+        if self.shared.reports_wakes {
             self.report_wake(queue_it);
         }
         if queue_it {
