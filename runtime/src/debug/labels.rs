@@ -55,10 +55,8 @@ impl<T: Default> TaskBook<T> {
                 self.slots[task.index] =
                     Some(Entry { generation: task.generation, name: name.clone(), site, notes: T::default() });
             }
-            LoopEvent::TaskEnded { task, .. } => {
-                if self.entry(*task).is_some() {
-                    self.slots[task.index] = None;
-                }
+            LoopEvent::TaskEnded { task, .. } if self.entry(*task).is_some() => {
+                self.slots[task.index] = None;
             }
             _ => {}
         }
