@@ -3,9 +3,9 @@
 //!
 //! | configuration | `Builder` calls                    | what runs on each poll and wake          |
 //! |---------------|------------------------------------|------------------------------------------|
-//! | `off`         | `.debug(false).trace(false)`       | one branch (`Core::poll_task`), one per wake |
-//! | `debug`       | `.debug(true)`                     | + the debugger stop, poll timing, the lost-waker and busy-loop checks |
-//! | `trace`       | `.trace(true).trace_to(sink)`      | + one formatted line per event, handed to a sink that counts and drops it |
+//! | `off`         | `.debug(false).trace(false)`       | no observer: one branch per event site (`Core::poll_task` once per poll, one per wake) |
+//! | `debug`       | `.debug(true)`                     | the detectors observe: the debugger stop, poll timing, `PollStarted`/`Polled`/`Spawned`/`TaskEnded` events to the lost-waker, busy-loop and slow-poll checks (wakes are not reported: no observer wants them) |
+//! | `trace`       | `.trace(true).trace_to(sink)`      | the trace printer observes: every event, wakes included, and one formatted line per printed event, handed to a sink that counts and drops it |
 //!
 //! `off` is what a release build does by default. Its cost, compared with a
 //! loop that has no hooks at all, cannot be timed from inside one build:

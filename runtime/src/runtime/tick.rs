@@ -33,8 +33,9 @@
 //! tokio's current-thread scheduler runs a batch of tasks and then
 //! "parks" on its driver (which fires timers and IO) in the same way.
 //!
-//! Each phase reports a [`LoopEvent::PhaseEntered`] to the loop's
-//! observers (one branch each when there are none).
+//! Each tick reports a [`LoopEvent::TickStarted`], and each phase, as it
+//! begins, a [`LoopEvent::PhaseEntered`] to the loop's observers (one
+//! branch each when there are none).
 //!
 //! Chapter: docs/src/04-the-tick.md
 
@@ -50,29 +51,25 @@ use crate::task::Id;
 impl Core {
     /// One turn of the loop. `block_on` calls it until `main` is finished.
     pub(crate) fn run_once(&self, main: &mut MainTask<'_>) {
-        let tick = self.tick.get() + 1;
-        self.tick.set(tick);
-        self.emit(|| LoopEvent::TickStarted { tick });
+        self.tick.set(self.tick.get() + 1);
+        self.emit(|| LoopEvent::TickStarted { tick: self.tick.get() });
 
         // Phase 1: wake the tasks whose timers are due.
-        self.emit(|| LoopEvent::PhaseEntered { phase: Phase::FireTimers });
         self.fire_due_timers();
         // Phase 2: poll a bounded batch of ready tasks.
-        self.emit(|| LoopEvent::PhaseEntered { phase: Phase::RunReady });
         self.run_ready_tasks(main);
         if main.is_finished() {
             return; // the program is done; do not block for anyone else
         }
         // Phase 3: sleep in the OS poller until something can happen.
-        self.emit(|| LoopEvent::PhaseEntered { phase: Phase::Wait });
         self.wait_for_events();
         // Phase 4: hand the readiness the poller reported to its wakers.
-        self.emit(|| LoopEvent::PhaseEntered { phase: Phase::DispatchIo });
         self.dispatch_io_events();
     }
 
     /// Phase 1. Wakes every timer whose deadline is not after "now".
     fn fire_due_timers(&self) {
+        self.emit(|| LoopEvent::PhaseEntered { phase: Phase::FireTimers });
         let now = self.clock.now();
         self.activity.set(Activity::FiringTimers);
         loop {
@@ -89,6 +86,7 @@ impl Core {
     /// Phase 2. At most `tick_batch` polls, so a task that keeps waking
     /// itself cannot keep timers and IO (phases 1, 3 and 4) from ever running.
     fn run_ready_tasks(&self, main: &mut MainTask<'_>) {
+        self.emit(|| LoopEvent::PhaseEntered { phase: Phase::RunReady });
         {
             // Wakes from other threads came through the channel; line them
             // up behind the local ones.
@@ -110,6 +108,7 @@ impl Core {
 
     /// Phase 3. Blocks in `mio::Poll::poll` for as long as nothing can run.
     fn wait_for_events(&self) {
+        self.emit(|| LoopEvent::PhaseEntered { phase: Phase::Wait });
         let mut timeout = self.poll_timeout();
         if timeout != Some(Duration::ZERO) {
             // The lost-wakeup race: another thread may wake a task right
@@ -184,6 +183,7 @@ impl Core {
     /// handling: the woken task's id is already in the channel, and the
     /// event's only job was to end phase 3.
     fn dispatch_io_events(&self) {
+        self.emit(|| LoopEvent::PhaseEntered { phase: Phase::DispatchIo });
         let events = self.io_events.borrow();
         for event in events.iter() {
             if event.token() == WAKER_TOKEN {
