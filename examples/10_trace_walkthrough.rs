@@ -208,7 +208,9 @@ fn tcp_exchange() -> Result<(), Box<dyn Error>> {
                     Direction::Readable => "a connection to accept, bytes to read, or the peer's EOF",
                     Direction::Writable => "a connect that finished, or room in the send buffer",
                 };
-                format!("Phase 4: socket {source} is {direction} ({what}); the waker of the task waiting for it is called.")
+                format!(
+                    "Phase 4: socket {source} is {direction} ({what}); the waker of the task waiting for it is called."
+                )
             }
             _ => continue,
         };

@@ -114,7 +114,9 @@ fn an_observer_sees_spawn_poll_timer_wake_poll_end() {
                 PollResult::Pending { waker_held: true, woken_during_poll: false } => "pending, waker held".to_string(),
                 other => format!("{other:?}"),
             }),
-            LoopEvent::Woken { task: t, cause, already_queued: false } if *t == task => Some(format!("woken by {cause:?}")),
+            LoopEvent::Woken { task: t, cause, already_queued: false } if *t == task => {
+                Some(format!("woken by {cause:?}"))
+            }
             LoopEvent::TaskEnded { task: t, end } if *t == task => Some(format!("ended: {end:?}")),
             _ => None,
         })
@@ -151,7 +153,38 @@ fn an_observer_sees_spawn_poll_timer_wake_poll_end() {
     assert_eq!(phase_of_fire, Some(Phase::FireTimers));
     let armed = events.iter().position(|event| matches!(event, LoopEvent::TimerArmed { .. })).unwrap();
     assert!(armed < fired);
-    assert!(events.iter().any(|event| matches!(event, LoopEvent::ClockJumped { by } if *by == Duration::from_millis(10))));
+    assert!(events
+        .iter()
+        .any(|event| matches!(event, LoopEvent::ClockJumped { by } if *by == Duration::from_millis(10))));
+}
+
+/// Events own their data, so an observer can hand them to another thread
+/// (as a live view would): here a channel to a thread that counts wakes.
+#[test]
+fn events_can_be_sent_to_another_thread() {
+    fn sendable<T: Send + Sync + Clone + 'static>() {}
+    sendable::<LoopEvent>();
+
+    let (sender, receiver) = std::sync::mpsc::channel::<LoopEvent>();
+    let counter = std::thread::spawn(move || {
+        receiver.iter().filter(|event| matches!(event, LoopEvent::Woken { cause: WakeCause::Timer, .. })).count()
+    });
+    let runtime = Builder::new()
+        .debug(false)
+        .trace(false)
+        .paused_clock(true)
+        .observe(move |event| {
+            let _ = sender.send(event.clone());
+        })
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        for _ in 0..3 {
+            sleep(Duration::from_millis(5)).await;
+        }
+    });
+    drop(runtime); // drops the observer, and with it the sender
+    assert_eq!(counter.join().unwrap(), 3);
 }
 
 #[test]

@@ -177,4 +177,3 @@ impl Builder {
         Ok(Runtime { core: Rc::new(Core::new(&self)?) })
     }
 }
-

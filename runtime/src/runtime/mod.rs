@@ -140,10 +140,7 @@ impl Drop for Runtime {
 
 impl std::fmt::Debug for Runtime {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Runtime")
-            .field("ticks", &self.core.ticks())
-            .field("tasks", &self.core.task_count())
-            .finish()
+        f.debug_struct("Runtime").field("ticks", &self.core.ticks()).field("tasks", &self.core.task_count()).finish()
     }
 }
 
