@@ -259,9 +259,6 @@ impl Walk {
             LoopEvent::PollStarted { task } => {
                 self.not_yet_polled.remove(task);
             }
-            // Phase 3 with a zero timeout that found nothing: the loop
-            // looking for IO between batches. Too common to list.
-            LoopEvent::Waited { timeout: Some(Duration::ZERO), ended_by: WaitEnd::Timeout, .. } => return,
             _ => {}
         }
         if let Some(heading) = self.heading.take() {

@@ -148,6 +148,10 @@ pub(crate) struct Aids {
     /// not, and they alone are what debug builds run by default: with
     /// this false, a wake there costs one branch instead of a report.
     pub(crate) wants_wakes: bool,
+    /// Some observer reads how long polls and waits take (`spent`,
+    /// `blocked`): the slow-poll check, the trace, the timeline, or the
+    /// program's own. Otherwise the loop reads no clock around them.
+    pub(crate) times_polls: bool,
 }
 
 /// Builds the observers `settings` ask for: the trace printer first (so a
@@ -169,6 +173,7 @@ pub(crate) fn observers(settings: &DebugSettings) -> Aids {
         observers.push(Rc::new(RefCell::new(move |event: &LoopEvent| timeline.borrow_mut().on_event(event))));
     }
     observers.extend(settings.observers.iter().cloned());
-    let wants_wakes = settings.trace || timeline.is_some() || !settings.observers.is_empty();
-    Aids { observers, timeline, output, wants_wakes }
+    let anyone_but_detectors = settings.trace || timeline.is_some() || !settings.observers.is_empty();
+    let times_polls = anyone_but_detectors || settings.slow_poll.is_some();
+    Aids { observers, timeline, output, wants_wakes: anyone_but_detectors, times_polls }
 }

@@ -25,7 +25,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use super::labels::TaskBook;
-use super::trace::{is_idle_check, wait_end};
+use super::trace::wait_end;
 use crate::runtime::events::LoopEvent;
 
 /// The track (`tid`) of the loop itself. Viewers read `tid` as a 32-bit
@@ -84,8 +84,7 @@ impl Timeline {
                 let name = format!("poll {}", self.labels.label(*task));
                 self.slice(task_track(*task), name, "poll", *spent);
             }
-            // Zero-timeout checks that found nothing are not waits.
-            LoopEvent::Waited { timeout, blocked, ended_by } if !is_idle_check(*timeout, *ended_by) => {
+            LoopEvent::Waited { blocked, ended_by, .. } => {
                 self.slice(LOOP_TRACK, format!("wait: woken by {}", wait_end(ended_by)), "wait", *blocked);
             }
             LoopEvent::Woken { task, cause, already_queued } => {

@@ -24,7 +24,6 @@
 //! Chapter: docs/src/09-debugging.md
 
 use std::fmt::{self, Write as _};
-use std::time::Duration;
 
 use super::labels::TaskBook;
 use super::Output;
@@ -84,7 +83,7 @@ impl TracePrinter {
             LoopEvent::Woken { task, cause, already_queued } => {
                 write!(out, "wake {} by {}", label(task), self.labels.wake_cause(*cause, *already_queued))
             }
-            LoopEvent::Waited { timeout, blocked, ended_by } if !is_idle_check(*timeout, *ended_by) => {
+            LoopEvent::Waited { timeout, blocked, ended_by } => {
                 let limit = timeout.map(|limit| format!("{limit:.1?}")).unwrap_or_else(|| "none".into());
                 write!(out, "wait: blocked {blocked:.1?} in poll (timeout {limit}), woken by {}", wait_end(ended_by))
             }
@@ -113,10 +112,4 @@ pub(crate) fn wait_end(ended_by: &WaitEnd) -> String {
         WaitEnd::Io { events } => format!("{events} IO event(s)"),
         WaitEnd::Timeout => "its timeout (a timer is due)".to_string(),
     }
-}
-
-/// A wait with a zero timeout that found nothing: the loop checking for
-/// IO between batches, not sleeping. The trace and timeline skip it.
-pub(crate) fn is_idle_check(timeout: Option<Duration>, ended_by: WaitEnd) -> bool {
-    timeout == Some(Duration::ZERO) && ended_by == WaitEnd::Timeout
 }

@@ -83,6 +83,9 @@ pub(crate) struct Core {
     observers: Vec<ObserverCell>,
     /// `!observers.is_empty()`: the one flag each event site checks.
     observed: bool,
+    /// An observer reads durations, so polls and waits are timed (only
+    /// looked at when `observed`).
+    pub(super) times_polls: bool,
     /// Where warnings and the exit dump go (a custom sink, or stderr).
     pub(super) output: Output,
     /// List the tasks left when `block_on` ends (debug or trace mode).
@@ -138,6 +141,7 @@ impl Core {
             activity: Cell::new(Activity::Idle),
             observers: aids.observers,
             observed,
+            times_polls: aids.times_polls,
             output: aids.output,
             dump_at_exit: settings.debug.dump_at_exit,
             timeline: aids.timeline,
@@ -151,7 +155,7 @@ impl Core {
     /// Reports an event to the observers. `event` builds it, and is only
     /// called when someone observes: with no observer this is one branch.
     #[inline]
-    pub(crate) fn emit(&self, event: impl FnOnce() -> LoopEvent) {
+    pub(super) fn emit(&self, event: impl FnOnce() -> LoopEvent) {
         if self.observed {
             self.deliver(&event());
         }
@@ -269,7 +273,8 @@ impl Core {
 
     /// [`poll_task`](Self::poll_task), with the events compiled in or out.
     fn poll_task_as<const OBSERVED: bool>(&self, id: Id) {
-        let poll_time = OBSERVED.then(|| self.clock.now());
+        let timed = OBSERVED && self.times_polls;
+        let poll_time = timed.then(|| self.clock.now());
         let taken = self.tasks.borrow_mut().take_for_poll(id, self.tick.get(), poll_time);
         let Some(mut task) = taken else { return };
 
@@ -284,7 +289,7 @@ impl Core {
             self.stop_for_debugger(id);
         }
         // Timed after the debugger stop, so a pause there is no "slow poll".
-        let started = OBSERVED.then(std::time::Instant::now);
+        let started = timed.then(std::time::Instant::now);
         let mut cx = Context::from_waker(&task.waker);
         coop::reset();
         self.activity.set(Activity::Polling(id));

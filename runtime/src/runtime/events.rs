@@ -122,7 +122,9 @@ pub enum LoopEvent {
         /// The deadline it had.
         deadline: Instant,
     },
-    /// Phase 3 came back from the OS poller.
+    /// Phase 3 came back from the OS poller. Only waits that could block
+    /// (a timeout other than zero) or that found something are reported:
+    /// the zero-timeout look for IO between batches is left out.
     Waited {
         /// How long it was allowed to block: zero when work was waiting,
         /// `None` for "until something happens".

@@ -52,14 +52,14 @@ impl<'a> MainTask<'a> {
         if observed {
             core.deliver(&LoopEvent::PollStarted { task: Id::MAIN });
         }
-        let started = observed.then(std::time::Instant::now);
+        let started = (observed && core.times_polls).then(std::time::Instant::now);
         coop::reset();
         let mut cx = Context::from_waker(&self.waker);
         core.activity.set(Activity::Polling(Id::MAIN));
         self.finished = self.future.as_mut().poll(&mut cx).is_ready();
         coop::end_poll();
         core.activity.set(Activity::Idle);
-        if let Some(started) = started {
+        if observed {
             let result = if self.finished {
                 PollResult::Ready
             } else {
@@ -68,7 +68,8 @@ impl<'a> MainTask<'a> {
                     waker_held: Arc::strong_count(&self.waker_state) > OWN_WAKER_REFS,
                 }
             };
-            core.deliver(&LoopEvent::Polled { task: Id::MAIN, result, spent: started.elapsed() });
+            let spent = started.map(|started| started.elapsed()).unwrap_or_default();
+            core.deliver(&LoopEvent::Polled { task: Id::MAIN, result, spent });
         }
     }
 

@@ -123,7 +123,10 @@ impl Core {
             }
         }
 
-        let blocked_at = self.is_observed().then(std::time::Instant::now);
+        // A wait with a zero timeout does not block: it is not timed, and
+        // reported only if it found something.
+        let blocking = timeout != Some(Duration::ZERO);
+        let blocked_at = (self.is_observed() && self.times_polls && blocking).then(std::time::Instant::now);
         let mut events = self.io_events.borrow_mut();
         let polled = self.poller.borrow_mut().poll(&mut events, timeout);
         self.shared.end_park();
@@ -133,7 +136,8 @@ impl Core {
             Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
             Err(error) => panic!("the OS poller failed, the loop cannot go on: {error}"),
         }
-        if let Some(blocked_at) = blocked_at {
+        if self.is_observed() && (blocking || !events.is_empty()) {
+            let blocked = blocked_at.map(|at| at.elapsed()).unwrap_or_default();
             let ended_by = if events.iter().any(|event| event.token() == WAKER_TOKEN) {
                 WaitEnd::CrossThreadWake
             } else if !events.is_empty() {
@@ -141,7 +145,7 @@ impl Core {
             } else {
                 WaitEnd::Timeout
             };
-            self.deliver(&LoopEvent::Waited { timeout, blocked: blocked_at.elapsed(), ended_by });
+            self.deliver(&LoopEvent::Waited { timeout, blocked, ended_by });
         }
 
         // A paused clock moves only here, when nothing at all is ready and
