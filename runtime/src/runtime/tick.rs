@@ -136,16 +136,8 @@ impl Core {
             Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
             Err(error) => panic!("the OS poller failed, the loop cannot go on: {error}"),
         }
-        if self.is_observed() && (blocking || !events.is_empty()) {
-            let blocked = blocked_at.map(|at| at.elapsed()).unwrap_or_default();
-            let ended_by = if events.iter().any(|event| event.token() == WAKER_TOKEN) {
-                WaitEnd::CrossThreadWake
-            } else if !events.is_empty() {
-                WaitEnd::Io { events: events.iter().count() }
-            } else {
-                WaitEnd::Timeout
-            };
-            self.deliver(&LoopEvent::Waited { timeout, blocked, ended_by });
+        if self.is_observed() {
+            self.report_wait(timeout, blocked_at, &events);
         }
 
         // A paused clock moves only here, when nothing at all is ready and
@@ -160,6 +152,24 @@ impl Core {
             }
         }
         self.report_remote_wakes();
+    }
+
+    /// Reports a phase-3 wait that could block or found something. Out of
+    /// line: with no observer, `wait_for_events` stays as it was.
+    #[inline(never)]
+    fn report_wait(&self, timeout: Option<Duration>, blocked_at: Option<std::time::Instant>, events: &mio::Events) {
+        if timeout == Some(Duration::ZERO) && events.is_empty() {
+            return;
+        }
+        let blocked = blocked_at.map(|at| at.elapsed()).unwrap_or_default();
+        let ended_by = if events.iter().any(|event| event.token() == WAKER_TOKEN) {
+            WaitEnd::CrossThreadWake
+        } else if !events.is_empty() {
+            WaitEnd::Io { events: events.iter().count() }
+        } else {
+            WaitEnd::Timeout
+        };
+        self.deliver(&LoopEvent::Waited { timeout, blocked, ended_by });
     }
 
     /// How long phase 3 may block: zero when work is waiting, until the
