@@ -332,29 +332,39 @@ impl Core {
                     self.deliver(&LoopEvent::TaskEnded { task: id, end: TaskEnd::Finished });
                 }
             }
-            Err(payload) => {
-                let message: Arc<str> = panic_message(&*payload).into();
-                self.emit(|| LoopEvent::Polled {
-                    task: id,
-                    result: PollResult::Panicked { message: message.clone() },
-                    spent,
-                });
-                let label = self.task_label(id);
-                let slot = self.tasks.borrow_mut().remove(id);
-                drop_quietly(task.future);
-                // The panic hook already printed where it happened; this
-                // line says which task it was, and that the loop goes on.
-                if let Some(slot) = slot {
-                    eprintln!(
-                        "aioli: {label} (spawned at {}) panicked; the loop goes on and its JoinHandle gets \
-                         JoinError::Panicked",
-                        slot.spawned_at,
-                    );
-                }
-                task.completion.finish_with_error(JoinError::Panicked(message.to_string()));
-                self.emit(|| LoopEvent::TaskEnded { task: id, end: TaskEnd::Panicked });
-            }
+            Err(payload) => self.task_panicked(id, task.future, task.completion, payload, spent),
         }
+    }
+
+    /// After a poll that panicked: free the slot, drop the future, say
+    /// which task it was, and hand the handle `JoinError::Panicked`. Cold
+    /// and out of line, so the poll loop carries none of it.
+    #[cold]
+    #[inline(never)]
+    fn task_panicked(
+        &self,
+        id: Id,
+        future: TaskFuture,
+        completion: Rc<dyn Completion>,
+        payload: Box<dyn Any + Send>,
+        spent: std::time::Duration,
+    ) {
+        let message: Arc<str> = panic_message(&*payload).into();
+        self.emit(|| LoopEvent::Polled { task: id, result: PollResult::Panicked { message: message.clone() }, spent });
+        let label = self.task_label(id);
+        let slot = self.tasks.borrow_mut().remove(id);
+        drop_quietly(future);
+        // The panic hook already printed where it happened; this line
+        // says which task it was, and that the loop goes on.
+        if let Some(slot) = slot {
+            eprintln!(
+                "aioli: {label} (spawned at {}) panicked; the loop goes on and its JoinHandle gets \
+                 JoinError::Panicked",
+                slot.spawned_at,
+            );
+        }
+        completion.finish_with_error(JoinError::Panicked(message.to_string()));
+        self.emit(|| LoopEvent::TaskEnded { task: id, end: TaskEnd::Panicked });
     }
 
     /// Ends a task without output: drops its future (running the
