@@ -32,8 +32,7 @@ use std::error::Error;
 use std::rc::Rc;
 use std::time::Duration;
 
-use aioli::runtime::events::{Direction, PollResult, TaskEnd, WaitEnd, WakeCause};
-use aioli::runtime::LoopEvent;
+use aioli::runtime::{Direction, LoopEvent, PollResult, TaskEnd, WaitEnd, WakeCause};
 use aioli::task::{Builder as TaskBuilder, Id};
 use aioli::time::{sleep, Instant};
 use aioli::{JoinError, JoinHandle, Runtime};

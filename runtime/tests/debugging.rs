@@ -7,8 +7,7 @@ use std::rc::Rc;
 use std::task::Poll;
 use std::time::Duration;
 
-use aioli::runtime::events::{Phase, PollResult, WakeCause};
-use aioli::runtime::{Builder, LoopEvent};
+use aioli::runtime::{Builder, LoopEvent, Phase, PollResult, WakeCause};
 
 mod common;
 use aioli::task::{Builder as TaskBuilder, TaskState};

@@ -145,7 +145,7 @@ impl Builder {
     /// use std::cell::RefCell;
     /// use std::rc::Rc;
     /// use std::time::Duration;
-    /// use aioli::runtime::{LoopEvent, events::WakeCause};
+    /// use aioli::runtime::{LoopEvent, WakeCause};
     /// use aioli::Runtime;
     ///
     /// let timer_wakes = Rc::new(RefCell::new(Vec::new()));

@@ -13,13 +13,13 @@
 
 mod builder;
 pub(crate) mod core;
-pub mod events;
+pub(crate) mod events;
 mod main_task;
 mod shutdown;
 mod tick;
 
 pub use builder::Builder;
-pub use events::LoopEvent;
+pub use events::{CancelReason, Direction, LoopEvent, Phase, PollResult, TaskEnd, WaitEnd, WakeCause};
 
 use std::future::Future;
 use std::io;

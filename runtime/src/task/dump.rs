@@ -59,9 +59,10 @@ pub struct TaskSummary {
     pub polls: u64,
     /// The tick of its last poll, if it was ever polled.
     pub last_polled_tick: Option<u64>,
-    /// Time since its last poll, when the loop is observed (debug or
-    /// trace mode, or an observer of the program's own); by the loop's
-    /// clock, so virtual under a paused clock.
+    /// Time since its last poll, when the loop times polls (debug mode
+    /// with its slow-poll warning, trace mode, a timeline, or an observer
+    /// of the program's own); by the loop's clock, so virtual under a
+    /// paused clock.
     pub since_last_poll: Option<Duration>,
     /// The line that spawned it.
     pub spawned_at: &'static Location<'static>,
