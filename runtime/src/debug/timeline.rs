@@ -84,7 +84,8 @@ impl Timeline {
                 let name = format!("poll {}", self.labels.label(*task));
                 self.slice(task_track(*task), name, "poll", *spent);
             }
-            LoopEvent::Waited { blocked, ended_by, .. } => {
+            // A zero-timeout look for IO takes no time worth drawing.
+            LoopEvent::Waited { timeout, blocked, ended_by } if *timeout != Some(Duration::ZERO) => {
                 self.slice(LOOP_TRACK, format!("wait: woken by {}", wait_end(ended_by)), "wait", *blocked);
             }
             LoopEvent::Woken { task, cause, already_queued } => {

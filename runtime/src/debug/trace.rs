@@ -24,6 +24,7 @@
 //! Chapter: docs/src/09-debugging.md
 
 use std::fmt::{self, Write as _};
+use std::time::Duration;
 
 use super::labels::TaskBook;
 use super::Output;
@@ -82,6 +83,10 @@ impl TracePrinter {
             },
             LoopEvent::Woken { task, cause, already_queued } => {
                 write!(out, "wake {} by {}", label(task), self.labels.wake_cause(*cause, *already_queued))
+            }
+            // Work was waiting, so phase 3 only looked, and found something.
+            LoopEvent::Waited { timeout: Some(Duration::ZERO), ended_by, .. } => {
+                write!(out, "wait: looked for IO without blocking, found {}", wait_end(ended_by))
             }
             LoopEvent::Waited { timeout, blocked, ended_by } => {
                 let limit = timeout.map(|limit| format!("{limit:.1?}")).unwrap_or_else(|| "none".into());

@@ -137,7 +137,8 @@ impl Builder {
     /// so a clone can go to another thread through a channel.
     ///
     /// An observer should be quick, and must not drive the loop itself
-    /// (spawn, sleep, wake): events it causes are not delivered to it.
+    /// (spawn, sleep, wake): events it causes are not delivered to it. A
+    /// cloned `Builder` shares its observers with the original.
     /// With no observer and no debug aid, each event costs the loop one
     /// branch.
     ///
