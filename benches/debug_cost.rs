@@ -3,9 +3,9 @@
 //!
 //! | configuration | `Builder` calls                    | what runs on each poll and wake          |
 //! |---------------|------------------------------------|------------------------------------------|
-//! | `off`         | `.debug(false).trace(false)`       | one branch (`Core::poll_task`), one per wake |
-//! | `debug`       | `.debug(true)`                     | + the debugger stop, poll timing, the lost-waker and busy-loop checks |
-//! | `trace`       | `.trace(true).trace_to(sink)`      | + one formatted line per event, handed to a sink that counts and drops it |
+//! | `off`         | `.debug(false).trace(false)`       | no observer: one branch per event site (`Core::poll_task` once per poll, one per wake) |
+//! | `debug`       | `.debug(true)`                     | the detectors observe: the debugger stop, poll timing, `PollStarted`/`Polled`/`Spawned`/`TaskEnded` events to the lost-waker, busy-loop and slow-poll checks (wakes are not reported: no observer wants them) |
+//! | `trace`       | `.trace(true).trace_to(sink)`      | the trace printer observes: every event, wakes included, and one formatted line per printed event, handed to a sink that counts and drops it |
 //!
 //! `off` is what a release build does by default. Its cost, compared with a
 //! loop that has no hooks at all, cannot be timed from inside one build:
@@ -27,6 +27,16 @@
 //! ```text
 //! cargo bench --bench debug_cost              # 1 warm-up + 5 runs of each
 //! AIOLI_BENCH_QUICK=1 cargo bench --bench debug_cost   # 1/10 size, one run
+//! ```
+//!
+//! Wall time on a shared machine moves by tens of percent from run to run.
+//! To compare builds, count instructions instead: `AIOLI_BENCH_ONE=AIDS:WORKLOAD`
+//! (AIDS `off`, `debug` or `trace`; WORKLOAD `ping`, `yield` or `spawn`)
+//! runs that one cell once, which callgrind counts to the instruction:
+//!
+//! ```text
+//! AIOLI_BENCH_QUICK=1 AIOLI_BENCH_ONE=debug:ping \
+//!     valgrind --tool=callgrind target/release/deps/debug_cost-<hash>
 //! ```
 //!
 //! Chapter: docs/src/09-debugging.md ("What the aids cost").
@@ -105,9 +115,31 @@ fn format_ms(time: Duration) -> String {
     format!("{:.1} ms", time.as_secs_f64() * 1e3)
 }
 
+/// `AIOLI_BENCH_ONE=AIDS:WORKLOAD`: runs that one cell once, untimed.
+fn run_one(cell: &str, scale: usize) {
+    let (aids, workload) = cell.split_once(':').unwrap_or((cell, ""));
+    let aids = match aids {
+        "off" => Aids::Off,
+        "debug" => Aids::Debug,
+        "trace" => Aids::Trace,
+        other => panic!("AIOLI_BENCH_ONE: no configuration {other:?}; use off, debug or trace"),
+    };
+    let workload = match workload {
+        "ping" => &WORKLOADS[0],
+        "yield" => &WORKLOADS[1],
+        "spawn" => &WORKLOADS[2],
+        other => panic!("AIOLI_BENCH_ONE: no workload {other:?}; use ping, yield or spawn"),
+    };
+    let (_, lines) = time_once(workload, aids, workload.size / scale);
+    println!("ran {cell} once ({} {}, {lines} trace lines)", workload.name, workload.size / scale);
+}
+
 fn main() {
     let quick = std::env::var("AIOLI_BENCH_QUICK").is_ok_and(|value| value == "1");
     let (scale, reps) = if quick { (10, 1) } else { (1, REPS) };
+    if let Ok(cell) = std::env::var("AIOLI_BENCH_ONE") {
+        return run_one(&cell, scale);
+    }
     let load = std::fs::read_to_string("/proc/loadavg")
         .map(|text| text.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
         .unwrap_or_else(|_| "unknown".to_string());

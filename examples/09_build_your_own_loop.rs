@@ -3,9 +3,9 @@
 //! asyncio:   # the same idea in Python: a ready queue, a heap of timers,
 //!            # and time.sleep until the next deadline when nothing is ready
 //!            while ready or timers:
-//!                for callback in take_all(ready): callback()
 //!                while timers and timers[0].when <= time.monotonic():
 //!                    ready.append(heapq.heappop(timers).callback)
+//!                for callback in take_all(ready): callback()
 //!                if not ready and timers:
 //!                    time.sleep(timers[0].when - time.monotonic())
 //! aioli:     this file uses no aioli type at all; it is the skeleton that
@@ -23,7 +23,7 @@
 //! sleep early; this toy has only timers, so a plain sleep is enough.
 //! The Python sketch above runs only what was ready when the pass began
 //! (asyncio's `_run_once` does); this loop, like aioli's, also polls a
-//! task woken during phase 1 in the same phase, up to a batch of 64.
+//! task woken during phase 2 in the same phase, up to a batch of 64.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -63,7 +63,7 @@ impl Future for Sleep {
         }
         if !self.armed {
             // The contract of Pending: arrange for *someone* to call the
-            // waker later. Here that someone is the loop's phase 2.
+            // waker later. Here that someone is the loop's phase 1.
             let entry = (self.deadline, cx.waker().clone());
             TIMERS.with(|timers| {
                 let mut timers = timers.borrow_mut();
@@ -101,7 +101,7 @@ impl Wake for TaskWaker {
 }
 
 // ── The loop ──────────────────────────────────────────────────────────────
-/// At most this many polls in phase 1 of one tick (aioli's default is 64,
+/// At most this many polls in phase 2 of one tick (aioli's default is 64,
 /// `Builder::tick_batch`).
 const TICK_BATCH: usize = 64;
 
@@ -135,7 +135,17 @@ impl Executor {
         let (mut ticks, mut polls) = (0, 0);
         while self.tasks.iter().any(Option::is_some) {
             ticks += 1;
-            // Phase 1: poll at most TICK_BATCH ready tasks. A wake made
+            // Phase 1: wake every timer whose deadline has passed, so the
+            // tasks they wake run in phase 2 of this same tick.
+            let now = Instant::now();
+            let due: Vec<Waker> = TIMERS.with(|timers| {
+                let mut timers = timers.borrow_mut();
+                let count = timers.partition_point(|(deadline, _)| *deadline <= now);
+                timers.drain(..count).map(|(_, waker)| waker).collect()
+            });
+            due.into_iter().for_each(Waker::wake);
+
+            // Phase 2: poll at most TICK_BATCH ready tasks. A wake made
             // during one of these polls (a task waking itself, or another)
             // joins the back of the queue and is polled in this same phase
             // if the batch has room, as in the real loop. The bound, not a
@@ -157,15 +167,6 @@ impl Executor {
                     self.tasks[id] = None; // drops the finished future
                 }
             }
-
-            // Phase 2: wake every timer whose deadline has passed.
-            let now = Instant::now();
-            let due: Vec<Waker> = TIMERS.with(|timers| {
-                let mut timers = timers.borrow_mut();
-                let count = timers.partition_point(|(deadline, _)| *deadline <= now);
-                timers.drain(..count).map(|(_, waker)| waker).collect()
-            });
-            due.into_iter().for_each(Waker::wake);
 
             // Phase 3: if nothing is ready, sleep until the next deadline.
             self.ready.extend(self.wake_rx.try_iter());

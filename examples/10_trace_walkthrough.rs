@@ -1,66 +1,77 @@
-//! 10 — trace walkthrough: the loop's own account of a small program, line by line.
+//! 10 — trace walkthrough: the loop's own account of a small program, event by event.
 //!
 //! asyncio:   import asyncio, logging
 //!            logging.basicConfig(level=logging.DEBUG)
 //!            asyncio.run(main(), debug=True)   # logs slow steps and leaks, not every step
-//! aioli:     let runtime = Runtime::builder().deterministic(true).trace(true)
-//!                .trace_to(move |line| lines.borrow_mut().push(line.to_string()))
+//! aioli:     let runtime = Runtime::builder().paused_clock(true)
+//!                .observe(move |event: &LoopEvent| events.borrow_mut().push(event.clone()))
 //!                .build()?;
 //!            runtime.block_on(program());
-//!            // or, for any example, on stderr: AIOLI_TRACE=1 cargo run --example 03_gather
+//!            // or, for any example, as text on stderr: AIOLI_TRACE=1 cargo run --example 03_gather
 //!
 //! Watch: part 1 is what the program prints: a worker fetches 42 after
 //! 100 ms, a waiter that awaited the worker prints it, and main aborts the
-//! waiter at 200 ms. Part 2 is the trace of the same run, each line followed
-//! by what it means: which phase of `run_once` wrote it and why the wake
-//! happened. Every tick number and every time is the same on every run
-//! (tests/stepping.rs checks it), so you can read it next to a debugger.
-//! Parts 1 and 2 use timers only, no socket, so phase 4 has nothing to
-//! say there. Part 3 then opens real sockets: a TCP exchange over
-//! 127.0.0.1, and the lines phase 3 and phase 4 write for it. Those depend
-//! on the OS, so part 3's ticks and times vary from run to run.
+//! waiter at 200 ms. Part 2 is the same run as the loop reported it: every
+//! `LoopEvent` its observer received, grouped by tick and phase of
+//! `run_once`, each followed by what it means and why it happened. The
+//! observer gets typed values (`Woken { cause: Timer, .. }`), so the
+//! explanations are a `match`, not text parsing. Every tick number and
+//! every time is the same on every run (tests/stepping.rs checks it), so
+//! you can read it next to a debugger. Part 3 adds a TCP exchange over
+//! 127.0.0.1 and shows the events phases 3 and 4 report for real sockets:
+//! those depend on the OS, so part 3's ticks and times vary from run to run.
 //! Differences: asyncio's debug mode reports slow callbacks and forgotten
-//! tasks but has no per-step trace; the nearest is stepping through
-//! `BaseEventLoop._run_once` in pdb. tokio has the `tracing` crate and
-//! tokio-console, which show the same events with much more machinery.
+//! tasks but has no per-step account; the nearest is stepping through
+//! `BaseEventLoop._run_once` in pdb, or `sys.monitoring`. tokio reports
+//! through the `tracing` crate and tokio-console, which show the same
+//! events with much more machinery.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::collections::{HashMap, HashSet};
 use std::error::Error;
 use std::rc::Rc;
 use std::time::Duration;
 
-use aioli::task::Builder as TaskBuilder;
+use aioli::runtime::{Direction, LoopEvent, PollResult, TaskEnd, WaitEnd, WakeCause};
+use aioli::task::{Builder as TaskBuilder, Id};
 use aioli::time::{sleep, Instant};
 use aioli::{JoinError, JoinHandle, Runtime};
 
-/// What happened, in order: trace lines from the loop and lines the
-/// program printed, so part 2 can show each where it happened.
+/// What happened, in order: events from the loop and lines the program
+/// printed, so part 2 can show each where it happened.
 enum Entry {
-    Trace(String),
+    Event(LoopEvent),
     Said(String),
 }
 
-/// A shared, single-threaded log. Tasks never leave the loop's thread, so
-/// `Rc<RefCell<..>>` is enough, as in an asyncio program.
+/// A shared, single-threaded log. Tasks never leave the loop's thread, and
+/// the loop calls its observers on that thread too, so `Rc<RefCell<..>>`
+/// is enough, as in an asyncio program.
 #[derive(Clone, Default)]
-struct Log(Rc<RefCell<Vec<Entry>>>);
+struct Log {
+    entries: Rc<RefCell<Vec<Entry>>>,
+    /// When main started, by the loop's (paused) clock: deadlines are
+    /// shown relative to it.
+    start: Rc<Cell<Option<Instant>>>,
+}
 
 impl Log {
     /// The program's own output: printed now, and remembered for part 2.
     fn say(&self, text: String) {
         println!("   {text}");
-        self.0.borrow_mut().push(Entry::Said(text));
+        self.entries.borrow_mut().push(Entry::Said(text));
     }
 
-    fn trace(&self, line: &str) {
-        self.0.borrow_mut().push(Entry::Trace(line.to_string()));
+    /// The observer: keeps a copy of every event. Events own their data
+    /// (ids, names, durations), so keeping one is a plain clone.
+    fn observe(&self, event: &LoopEvent) {
+        self.entries.borrow_mut().push(Entry::Event(event.clone()));
     }
 }
 
 /// Waits on a timer and returns a value. A real fetch would wait on a
-/// socket, but there is no TCP in this example: sockets and the reactor
-/// that serves them (phase 4 of the tick) come later in the book, and a
-/// timer keeps the trace short and the same on every run.
+/// socket, but a timer keeps part 2 short and the same on every run:
+/// sockets come in part 3.
 async fn worker(log: Log, start: Instant) -> u32 {
     sleep(Duration::from_millis(100)).await;
     log.say(format!("[{:?}] worker: fetched 42", start.elapsed()));
@@ -80,6 +91,7 @@ async fn waiter(log: Log, start: Instant, worker: JoinHandle<u32>) {
 
 async fn program(log: Log) {
     let start = Instant::now();
+    log.start.set(Some(start));
     log.say("main: spawning worker and waiter".to_string());
     let worker = TaskBuilder::new().name("worker").spawn(worker(log.clone(), start));
     let waiter = TaskBuilder::new().name("waiter").spawn(waiter(log.clone(), start, worker));
@@ -95,13 +107,12 @@ async fn program(log: Log) {
 
 fn main() -> Result<(), Box<dyn Error>> {
     let log = Log::default();
-    let sink = log.clone();
+    let observer = log.clone();
     let runtime = Runtime::builder()
         // A paused clock: timers fire in order at exact virtual times and
-        // the trace contains no real duration, so every run prints the same.
-        .deterministic(true)
-        .trace(true)
-        .trace_to(move |line| sink.trace(line))
+        // no event depends on real time, so every run prints the same.
+        .paused_clock(true)
+        .observe(move |event| observer.observe(event))
         // The slow-poll warning measures real time: under a debugger a
         // breakpoint inside a poll would make it fire and change the output.
         .slow_poll_threshold(None)
@@ -110,55 +121,61 @@ fn main() -> Result<(), Box<dyn Error>> {
     println!("Part 1: what the program prints\n");
     runtime.block_on(program(log.clone()));
 
-    println!("\nPart 2: the loop's trace of the same run, explained\n");
-    println!("Each line reads `aioli tick N | event`. A tick is one call of run_once,");
-    println!("whose four phases are: 1 run ready tasks, 2 fire due timers, 3 wait for");
-    println!("events, 4 dispatch IO. Lines marked `>` are the program's own output.");
-    let entries = log.0.take();
-    let mut tick = None;
-    for (index, entry) in entries.iter().enumerate() {
+    println!("\nPart 2: the loop's events for the same run, explained\n");
+    println!("A tick is one call of run_once, in four phases: 1 fire due timers, 2 run");
+    println!("ready tasks, 3 wait for events, 4 dispatch IO. Phases in which nothing");
+    println!("happened are left out. Lines marked `>` are the program's own output.");
+    let entries = log.entries.take();
+    let events: Vec<&LoopEvent> = entries
+        .iter()
+        .filter_map(|entry| match entry {
+            Entry::Event(event) => Some(event),
+            Entry::Said(_) => None,
+        })
+        .collect();
+    let mut walk = Walk {
+        names: HashMap::new(),
+        not_yet_polled: HashSet::new(),
+        start: log.start.get(),
+        tick: 0,
+        heading: Some("tick 0: before the first turn of the loop".to_string()),
+    };
+    let mut seen = 0;
+    for entry in &entries {
         match entry {
-            Entry::Said(text) => println!("   > {text}"),
-            Entry::Trace(line) => {
-                let (this_tick, event) = split_trace_line(line);
-                if this_tick != tick {
-                    tick = this_tick;
-                    println!("\n── {} ──", tick_heading(this_tick));
-                }
-                println!("{line}");
-                let next_events: Vec<&str> = entries[index + 1..]
-                    .iter()
-                    .filter_map(|entry| match entry {
-                        Entry::Trace(line) => Some(split_trace_line(line).1),
-                        Entry::Said(_) => None,
-                    })
-                    .collect();
-                for note_line in wrap(&explain(event, &next_events), 88) {
-                    println!("        {note_line}");
-                }
+            Entry::Said(text) => println!("          > {text}"),
+            Entry::Event(event) => {
+                seen += 1;
+                walk.print(event, &events[seen..]);
             }
         }
     }
-    println!("\nPhase 4 (dispatch IO) wrote nothing: this program uses no socket.");
+    println!("\nPhase 4 (dispatch IO) reported nothing: this program uses no socket.");
     println!("Ticks in all: {}. Run it again: every line above comes out the same.", runtime.ticks());
 
     tcp_exchange()
 }
 
-/// Part 3: one ping/pong over TCP on a real clock, with the trace lines
-/// that only IO produces. The OS decides when bytes arrive, so this part
-/// is not deterministic (tests/stepping.rs compares parts 1 and 2 only).
+/// Part 3: one ping/pong over TCP on a real clock, with the events that
+/// only IO produces. The OS decides when bytes arrive, so this part is not
+/// deterministic (tests/stepping.rs compares parts 1 and 2 only).
 fn tcp_exchange() -> Result<(), Box<dyn Error>> {
     use aioli::io::{AsyncReadExt, AsyncWriteExt};
     use aioli::net::{TcpListener, TcpStream};
 
     println!("\n{PART_3_HEADING}\n");
-    let lines = Rc::new(RefCell::new(Vec::new()));
-    let sink = lines.clone();
+    let events = Rc::new(RefCell::new(Vec::new()));
+    let observer = events.clone();
     let runtime = Runtime::builder()
         .debug(false)
-        .trace(true)
-        .trace_to(move |line| sink.borrow_mut().push(line.to_string()))
+        .observe(move |event| match event {
+            // Only what the sockets caused: phase 3 waking for IO, phase 4
+            // handing the readiness out.
+            LoopEvent::Waited { ended_by: WaitEnd::Io { .. }, .. } | LoopEvent::IoReady { .. } => {
+                observer.borrow_mut().push(event.clone())
+            }
+            _ => {}
+        })
         .build()?;
     let reply = runtime.block_on(async {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
@@ -178,14 +195,23 @@ fn tcp_exchange() -> Result<(), Box<dyn Error>> {
         Ok::<_, Box<dyn Error>>(String::from_utf8_lossy(&pong).into_owned())
     })?;
     println!("   > the client sent \"ping!\" and read back {reply:?}\n");
-    for line in lines.take().iter().filter(|line| line.contains("IO:") || line.contains("wait: blocked")) {
-        println!("{line}");
-        let note = if line.contains("wait: blocked") {
-            "Phase 3 slept in epoll until the OS had an event for a socket (no timer was armed)."
-        } else if line.contains("writable") {
-            "Phase 4: a socket became writable, here the client's connect finished; its waker is queued."
-        } else {
-            "Phase 4: a socket became readable (a connection to accept, or bytes to read); its waker is queued."
+    for event in events.take() {
+        let note = match event {
+            LoopEvent::Waited { ended_by: WaitEnd::Io { events }, timeout, .. } => {
+                println!("Waited {{ timeout: {timeout:?}, ended_by: Io {{ events: {events} }} }}");
+                "Phase 3 slept in epoll until the OS had an event for a socket (no timer was armed).".to_string()
+            }
+            LoopEvent::IoReady { source, direction } => {
+                println!("IoReady {{ source: {source}, direction: {direction:?} }}");
+                let what = match direction {
+                    Direction::Readable => "a connection to accept, bytes to read, or the peer's EOF",
+                    Direction::Writable => "a connect that finished, or room in the send buffer",
+                };
+                format!(
+                    "Phase 4: socket {source} is {direction} ({what}); the waker of the task waiting for it is called."
+                )
+            }
+            _ => continue,
         };
         println!("        {note}");
     }
@@ -193,159 +219,235 @@ fn tcp_exchange() -> Result<(), Box<dyn Error>> {
 }
 
 /// Where the run-to-run identical output ends.
-const PART_3_HEADING: &str = "Part 3: a TCP exchange (real sockets: the ticks below vary from run to run)";
+const PART_3_HEADING: &str = "Part 3: a TCP exchange (real sockets: what follows varies from run to run)";
 
-/// "aioli tick    3 | poll main" → (Some(3), "poll main").
-fn split_trace_line(line: &str) -> (Option<u64>, &str) {
-    let Some(rest) = line.strip_prefix("aioli tick") else { return (None, line) };
-    match rest.split_once(" | ") {
-        Some((tick, event)) => (tick.trim().parse().ok(), event),
-        None => (None, line),
-    }
+/// Part 2's printer: an observer's view of the run, kept after the fact.
+struct Walk {
+    /// Task labels, learnt from `Spawned` events as any observer would.
+    names: HashMap<Id, String>,
+    /// Tasks spawned and not polled yet (a wake of one is its spawn's).
+    not_yet_polled: HashSet<Id>,
+    /// When main started (deadlines are shown from there).
+    start: Option<Instant>,
+    /// The tick the events belong to (the last `TickStarted`).
+    tick: u64,
+    /// A tick and phase heading to print before the next event shown.
+    heading: Option<String>,
 }
 
-fn tick_heading(tick: Option<u64>) -> String {
-    match tick {
-        Some(0) => "tick 0: before the first turn of the loop".to_string(),
-        Some(tick) => format!("tick {tick}"),
-        None => "not a trace line".to_string(),
-    }
-}
-
-/// What one trace event means. `later` holds the events that follow it,
-/// so a wake can be explained by what it leads to.
-fn explain(event: &str, later: &[&str]) -> String {
-    let event = event.trim_start();
-    if let Some(rest) = event.strip_prefix("spawn ") {
-        let (task, site) = rest.split_once(" at ").unwrap_or((rest, "?"));
-        return format!(
-            "Phase 1, inside the poll of the spawner: {task} gets a slot in the task table. The \
-             site, {site}, is the caller's line (spawn is #[track_caller])."
-        );
-    }
-    if let Some(rest) = event.strip_prefix("wake ") {
-        let (task, cause) = rest.split_once(" by ").unwrap_or((rest, "?"));
-        return explain_wake(task, cause, later);
-    }
-    if let Some(task) = event.strip_prefix("poll ") {
-        return format!(
-            "Phase 1 (run ready tasks): the loop took the id of {task} from the run queue and \
-             polls it. Everything up to its `->` line happens inside this poll."
-        );
-    }
-    if let Some((task, outcome)) = event.split_once(" -> ") {
-        return explain_outcome(task, outcome);
-    }
-    if let Some(rest) = event.strip_prefix("wait: paused clock jumps +") {
-        let jump = rest.split_whitespace().next().unwrap_or("?");
-        return format!(
-            "Phase 3 (wait for events): nothing is ready. With a real clock the loop would sleep \
-             {jump} in the OS poller; the paused clock jumps to the earliest deadline instead, so \
-             phase 2 of the next tick finds that timer due."
-        );
-    }
-    if event.starts_with("wait: blocked") {
-        return "Phase 3: the loop slept in the OS poller until the time or event shown. (Only with a \
-                real clock: this example's clock is paused.)"
-            .to_string();
-    }
-    if let Some(rest) = event.strip_prefix("cancel ") {
-        let (task, reason) = rest.split_once(" (").unwrap_or((rest, ""));
-        let reason = reason.split_once("):").map(|(reason, _)| reason).unwrap_or(reason);
-        return format!(
-            "Phase 1: it was the turn of {task}, but {reason}, so the loop drops its future instead \
-             of polling it. Dropping runs the destructors of everything it held (here the pending \
-             60 s sleep, whose timer goes away); none of its code runs again, and its JoinHandle \
-             now holds Cancelled."
-        );
-    }
-    "An event this walkthrough does not explain: see docs/src/09-debugging.md.".to_string()
-}
-
-fn explain_wake(task: &str, cause: &str, later: &[&str]) -> String {
-    let queued = if cause.ends_with("(already queued)") {
-        " It is in the run queue already, so it is not queued twice."
-    } else {
-        ""
-    };
-    let cause = cause.trim_end_matches(" (already queued)");
-    match cause {
-        "the loop" => "block_on queues the main future once before the first tick, so that phase 1 of \
-                       tick 1 polls it. main is not a task: it lives on block_on's stack, with a waker \
-                       of its own."
-            .to_string(),
-        "timer" => format!(
-            "Phase 2 (fire due timers): the deadline of the sleep that {task} awaits has come, so the \
-             timer queue calls the waker that sleep stored. Its id goes into the run queue; phase 1 \
-             of this tick is over, so it is polled in the next one.{queued}"
-        ),
-        "another thread" => format!(
-            "After phase 3: a thread other than the loop's woke {task}. The loop prints it here \
-             because only the loop's thread writes trace lines.{queued}"
-        ),
-        "itself" => format!("Phase 1: {task} called its own waker while being polled (yield_now does).{queued}"),
-        _ if cause.starts_with("the cancellation of ") => {
-            let cancelled = cause.trim_start_matches("the cancellation of ");
-            format!(
-                "Phase 1: cancelling {cancelled} resolved its JoinHandle to Cancelled; {task} awaits \
-                 that handle, which had stored its waker. It runs again in this same batch.{queued}"
-            )
+impl Walk {
+    /// Prints one event and what it means; `later` are the events after it.
+    fn print(&mut self, event: &LoopEvent, later: &[&LoopEvent]) {
+        match event {
+            LoopEvent::TickStarted { tick } => {
+                self.tick = *tick;
+                return;
+            }
+            LoopEvent::PhaseEntered { phase } => {
+                self.heading = Some(format!("tick {}, {phase}", self.tick));
+                return;
+            }
+            LoopEvent::Spawned { task, name, .. } => {
+                let label = match name {
+                    Some(name) => format!("{task} \"{name}\""),
+                    None => task.to_string(),
+                };
+                self.names.insert(*task, label);
+                self.not_yet_polled.insert(*task);
+            }
+            LoopEvent::PollStarted { task } => {
+                self.not_yet_polled.remove(task);
+            }
+            _ => {}
         }
-        waker => {
-            // Another task (or main) called the waker during its own poll.
-            // What follows tells which of the usual reasons it was.
-            let finished = format!("{waker} -> Ready");
-            let why = if later.first().is_some_and(|next| next.trim_start().starts_with(&finished)) {
-                format!("{waker} is finishing, and its JoinHandle, which {task} awaits, had stored the waker of {task}")
-            } else if aborted_next(task, later) {
-                format!(
-                    "{waker} called abort() on {task}. abort only sets a flag and wakes the task; the \
-                     loop does the cancelling when the task's turn comes"
-                )
-            } else {
-                format!(
-                    "{task} was just spawned, and spawning wakes a new task once to queue its first \
-                     poll (asyncio's create_task schedules the first step the same way)"
-                )
-            };
-            format!(
-                "Phase 1, inside the poll of {waker}: {why}. The queue is first in, first out, so it \
-                 runs later in this same batch.{queued}"
-            )
+        if let Some(heading) = self.heading.take() {
+            println!("\n── {heading} ──");
+        }
+        println!("  {}", self.show(event));
+        for line in wrap(&self.explain(event, later), 84) {
+            println!("          {line}");
         }
     }
+
+    fn name(&self, task: Id) -> String {
+        self.names.get(&task).cloned().unwrap_or_else(|| task.to_string())
+    }
+
+    /// Time after main started, by the paused clock: `+100ms`.
+    fn offset(&self, at: Instant) -> String {
+        match self.start {
+            Some(start) => format!("+{:?}", at.saturating_duration_since(start)),
+            None => format!("{at:?}"),
+        }
+    }
+
+    /// The event in one line, the way `{:?}` would print it, with tasks
+    /// by name and times from main's start.
+    fn show(&self, event: &LoopEvent) -> String {
+        match event {
+            LoopEvent::Spawned { task, site, .. } => format!("Spawned {{ {}, site: {site} }}", self.name(*task)),
+            LoopEvent::PollStarted { task } => format!("PollStarted {{ {} }}", self.name(*task)),
+            LoopEvent::Polled { task, result, .. } => {
+                let result = match result {
+                    PollResult::Pending { .. } => "Pending".to_string(),
+                    PollResult::Ready => "Ready".to_string(),
+                    PollResult::Panicked { message } => format!("Panicked({message:?})"),
+                };
+                format!("Polled {{ {}, result: {result} }}", self.name(*task))
+            }
+            LoopEvent::Woken { task, cause, already_queued } => {
+                let cause = match cause {
+                    WakeCause::Task(by) => format!("Task({})", self.name(*by)),
+                    WakeCause::Cancellation(of) => format!("Cancellation({})", self.name(*of)),
+                    other => format!("{other:?}"),
+                };
+                let queued = if *already_queued { ", already_queued" } else { "" };
+                format!("Woken {{ {}, cause: {cause}{queued} }}", self.name(*task))
+            }
+            LoopEvent::TimerArmed { deadline } => format!("TimerArmed {{ due: {} }}", self.offset(*deadline)),
+            LoopEvent::TimerFired { deadline } => format!("TimerFired {{ due: {} }}", self.offset(*deadline)),
+            LoopEvent::ClockJumped { by } => format!("ClockJumped {{ by: {by:?} }}"),
+            LoopEvent::Cancelled { task, reason, .. } => {
+                format!("Cancelled {{ {}, reason: {reason:?} }}", self.name(*task))
+            }
+            LoopEvent::TaskEnded { task, end } => format!("TaskEnded {{ {}, end: {end:?} }}", self.name(*task)),
+            other => format!("{other:?}"),
+        }
+    }
+
+    /// What one event means, and why it happened here.
+    fn explain(&self, event: &LoopEvent, later: &[&LoopEvent]) -> String {
+        match event {
+            LoopEvent::Spawned { task, site, .. } => format!(
+                "Inside the poll of the spawner, {} gets a slot in the task table. The site, {site}, is \
+                 the caller's line (spawn is #[track_caller]).",
+                self.name(*task)
+            ),
+            LoopEvent::Woken { task, cause, already_queued } => self.explain_wake(*task, cause, later, *already_queued),
+            LoopEvent::PollStarted { task } => format!(
+                "The loop took the id of {} from the ready queue and polls it. Every event up to its \
+                 Polled happens inside this poll.",
+                self.name(*task)
+            ),
+            LoopEvent::Polled { task, result, .. } => explain_result(&self.name(*task), *task, result),
+            LoopEvent::TimerArmed { deadline } => format!(
+                "The sleep being polled stores its waker in the timer queue, due {}. Its task then \
+                 returns Pending; phase 1 of some later tick will call that waker.",
+                self.offset(*deadline)
+            ),
+            LoopEvent::TimerFired { .. } => "Its deadline is not after the clock's now: the loop takes the \
+                                             timer out of the queue and calls its waker (the next line)."
+                .to_string(),
+            LoopEvent::ClockJumped { by } => format!(
+                "Nothing is ready. Phase 3 looked for IO without waiting, found none, and with a real \
+                 clock would now sleep {by:?} in the OS poller; the paused clock jumps to the earliest \
+                 deadline instead, so phase 1 of the next tick finds that timer due."
+            ),
+            LoopEvent::Cancelled { task, reason, .. } => format!(
+                "It was the turn of {}, but {reason}, so the loop drops its future instead of polling \
+                 it. Dropping runs the destructors of everything it held (here the pending 60 s sleep, \
+                 whose timer goes away); none of its code runs again, and its JoinHandle now holds \
+                 Cancelled.",
+                self.name(*task)
+            ),
+            LoopEvent::TaskEnded { end: TaskEnd::Finished, .. } => {
+                "Its slot in the task table is freed; its output waits in its JoinHandle.".to_string()
+            }
+            LoopEvent::TaskEnded { .. } => "Its slot in the task table is freed; its id is never reused.".to_string(),
+            _ => "An event this walkthrough does not explain: see docs/src/09-debugging.md.".to_string(),
+        }
+    }
+
+    fn explain_wake(&self, task: Id, cause: &WakeCause, later: &[&LoopEvent], already_queued: bool) -> String {
+        let name = self.name(task);
+        let queued = if already_queued { " It is in the ready queue already, so it is not queued twice." } else { "" };
+        match cause {
+            WakeCause::Loop => "block_on queues the main future once before the first tick, so that phase 2 \
+                                of tick 1 polls it. main is not a task: it lives on block_on's stack, with a \
+                                waker of its own."
+                .to_string(),
+            WakeCause::Timer => format!(
+                "The deadline of the sleep that {name} awaits has come, and the timer queue called the waker \
+                 that sleep stored. Its id goes into the ready queue, and phase 2 of this same tick polls \
+                 it.{queued}"
+            ),
+            WakeCause::AnotherThread => format!(
+                "After phase 3: a thread other than the loop's woke {name}. The loop reports it here because \
+                 observers are only called on the loop's thread.{queued}"
+            ),
+            WakeCause::Itself => format!("{name} called its own waker while being polled (yield_now does).{queued}"),
+            WakeCause::Cancellation(cancelled) => format!(
+                "Cancelling {} resolved its JoinHandle to Cancelled; {name} awaits that handle, which had \
+                 stored its waker. It runs again in this same batch.{queued}",
+                self.name(*cancelled)
+            ),
+            WakeCause::Task(waker) => {
+                let waker_name = self.name(*waker);
+                // What follows tells which of the usual reasons it was.
+                let why = if self.not_yet_polled.contains(&task) {
+                    format!(
+                        "{name} was just spawned, and spawning wakes a new task once to queue its first poll \
+                         (asyncio's create_task schedules the first step the same way)"
+                    )
+                } else if aborted_next(task, later) {
+                    format!(
+                        "{waker_name} called abort() on {name}. abort only sets a flag and wakes the task; the \
+                         loop does the cancelling when the task's turn comes"
+                    )
+                } else if finishes_next(*waker, later) {
+                    format!("{waker_name} is finishing, and its JoinHandle, which {name} awaits, had stored its waker")
+                } else {
+                    format!("{waker_name} called a clone of the waker of {name} that it was given")
+                };
+                format!(
+                    "Inside the poll of {waker_name}: {why}. The queue is first in, first out, so it runs \
+                     later in this same batch.{queued}"
+                )
+            }
+            other => format!("{name} was woken by {other:?}.{queued}"),
+        }
+    }
+}
+
+/// True if `event` is the start of a poll of `task`.
+fn is_poll_of(event: &LoopEvent, task: Id) -> bool {
+    matches!(event, LoopEvent::PollStarted { task: t } if *t == task)
+}
+
+/// True if the poll `waker` is in returns `Ready`.
+fn finishes_next(waker: Id, later: &[&LoopEvent]) -> bool {
+    later.iter().find_map(|event| match event {
+        LoopEvent::Polled { task, result, .. } if *task == waker => Some(*result == PollResult::Ready),
+        _ => None,
+    }) == Some(true)
 }
 
 /// True if `task` is cancelled before it is polled again.
-fn aborted_next(task: &str, later: &[&str]) -> bool {
+fn aborted_next(task: Id, later: &[&LoopEvent]) -> bool {
     for event in later {
-        if event.starts_with(&format!("cancel {task} ")) {
-            return true;
-        }
-        if *event == format!("poll {task}") {
-            return false;
+        match event {
+            LoopEvent::Cancelled { task: cancelled, .. } if *cancelled == task => return true,
+            event if is_poll_of(event, task) => return false,
+            _ => {}
         }
     }
     false
 }
 
-fn explain_outcome(task: &str, outcome: &str) -> String {
-    if outcome == "Pending" {
-        return format!(
-            "{task} is waiting: what it awaits (a sleep, a JoinHandle) kept a clone of its waker \
-             and will call it. Until then the loop does not look at {task} at all."
-        );
+fn explain_result(name: &str, task: Id, result: &PollResult) -> String {
+    match result {
+        PollResult::Pending { .. } => format!(
+            "{name} is waiting: what it awaits (a sleep, a JoinHandle) kept a clone of its waker and will \
+             call it. Until then the loop does not look at {name} at all."
+        ),
+        PollResult::Ready if task.is_main() => {
+            "The main future is done. run_once returns at once, without phases 3 and 4, and block_on stops \
+             turning the loop. Tasks still alive would be listed and cancelled now; there are none."
+                .to_string()
+        }
+        PollResult::Ready => format!("{name} returned: its output goes to its JoinHandle."),
+        PollResult::Panicked { message } => format!("{name} panicked ({message}); the loop goes on."),
     }
-    if outcome.starts_with("Ready (the program's main future is done)") {
-        return "The main future is done. run_once returns at once, without phases 2 to 4, and \
-                block_on stops turning the loop. Tasks still alive would be listed and cancelled \
-                now; there are none."
-            .to_string();
-    }
-    if outcome.starts_with("Ready") {
-        return format!("{task} returned: its output goes to its JoinHandle, its slot in the task table is freed.");
-    }
-    format!("{task} ended: {outcome}.")
 }
 
 /// Splits `text` into lines of at most `width` characters, at spaces.

@@ -119,7 +119,7 @@ fn blocking_the_loop() -> Result<(), Box<dyn Error>> {
         if blocking {
             println!("   bug: task \"blocker\" calls std::thread::sleep(300 ms) inside its poll.");
             println!("        task \"ticker\" asked for a 100 ms sleep and woke after {waited} ms:");
-            println!("        its timer fired about {} ms late, because phase 2 of the", waited.saturating_sub(100));
+            println!("        its timer fired about {} ms late, because phase 1 of the", waited.saturating_sub(100));
             println!("        tick (fire due timers) cannot run while a poll holds the thread.");
             show_warnings("the slow-poll warning", &warnings, "none (unexpected)");
         } else {

@@ -131,7 +131,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     print_trace(&trace);
 
     println!(
-        "\nSame wake, {} ms apart. In run 2 main's id went into the run queue at {} ms",
+        "\nSame wake, {} ms apart. In run 2 main's id went into the loop's queue at {} ms",
         broken.as_millis().saturating_sub(normal.as_millis()),
         WAKE_AFTER.as_millis()
     );
@@ -145,7 +145,7 @@ The guard, in runtime/src/runtime/tick.rs (wait_for_events, phase 3) and
 runtime/src/task/waker.rs (Shared::announce_park and Shared::schedule):
 
    loop thread, phase 3                   any thread, waker.wake()
-   1. parked = true     (announce_park)   a. send the id into the run queue
+   1. parked = true     (announce_park)   a. send the id into the channel
    2. queue still empty? if not, poll     b. parked? then ring the mio::Waker,
       with a zero timeout                    which makes mio::Poll::poll return
    3. block in mio::Poll::poll

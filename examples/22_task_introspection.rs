@@ -16,7 +16,7 @@
 //! after spawning shows four tasks "scheduled" and never polled; once main
 //! has yielded, the sleepers are "waiting", and `quick`, finished, is gone
 //! from the list while its handle still holds its result. All of that is
-//! tick 1: tasks woken during phase 1 are polled in the same phase while
+//! tick 1: tasks woken during phase 2 are polled in the same phase while
 //! the batch has room. Part 3 — main finds "sleeper" in the dump by name,
 //! aborts it through its handle (found by the id the dump gives), sees it
 //! "scheduled" (abort wakes it so the loop can drop it), and after one
@@ -43,7 +43,7 @@ use aioli::{JoinHandle, Runtime};
 fn main() -> std::io::Result<()> {
     // A paused clock: the sleeps cost no real time, and every tick number
     // and "ago" below is the same on every run.
-    let runtime = Runtime::builder().deterministic(true).build()?;
+    let runtime = Runtime::builder().paused_clock(true).build()?;
     runtime.block_on(async {
         who_am_i().await;
         let (quick, mut handles) = all_tasks().await;
@@ -89,7 +89,7 @@ async fn all_tasks() -> (JoinHandle<u32>, HashMap<Id, JoinHandle<()>>) {
 
     // One yield: main goes to the back of the run queue, behind the four
     // new tasks, so they all get their first poll before main runs again,
-    // all within phase 1 of the same tick (the batch has room for them).
+    // all within phase 2 of the same tick (the batch has room for them).
     task::yield_now().await;
     println!("   after main yielded once:");
     print_rows(&task::dump());

@@ -37,7 +37,7 @@ use aioli::time::{sleep, Instant};
 use aioli::Runtime;
 
 fn main() -> std::io::Result<()> {
-    let runtime = Runtime::builder().deterministic(true).build()?;
+    let runtime = Runtime::builder().paused_clock(true).build()?;
     runtime.block_on(async {
         heap_of_started_tasks().await;
         heap_of_waiting_jobs().await;

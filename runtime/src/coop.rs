@@ -10,7 +10,7 @@
 //! operation through `IoSource::poll_io`) spend one unit each time they
 //! are polled. When the budget is gone, the leaf pretends not to
 //! be ready: it wakes its task at once and returns `Pending`. The task goes
-//! to the back of the run queue, and the tick moves on. tokio calls the
+//! to the back of the ready queue, and the tick moves on. tokio calls the
 //! same idea "cooperative scheduling" (`tokio::task::coop`); asyncio has
 //! nothing like it, and there such a loop does hang the program.
 //!

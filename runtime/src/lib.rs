@@ -5,7 +5,9 @@
 //! down to the system call that puts the thread to sleep:
 //!
 //! - [`task`]: a spawned future, its id, its waker and its [`JoinHandle`];
-//! - [`runtime`]: the event loop whose tick, `run_once`, turns the wheel;
+//! - [`runtime`]: the event loop whose tick, `run_once`, turns the wheel,
+//!   and the typed [`LoopEvent`](runtime::LoopEvent)s it reports to
+//!   observers (trace mode, the hang detectors, your own);
 //! - [`time`]: sleeps, timeouts and intervals from one ordered timer map;
 //! - the combinators ([`join_all`], [`select`], [`wait`], [`as_completed`],
 //!   [`TaskGroup`]) that run several futures at once;

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use std::task::Poll;
 use std::time::Duration;
 
-use aioli::runtime::Builder;
+use aioli::runtime::{Builder, LoopEvent, Phase, PollResult, WakeCause};
 
 mod common;
 use aioli::task::{Builder as TaskBuilder, TaskState};
@@ -42,7 +42,7 @@ async fn small_program() {
 }
 
 fn trace_of_small_program() -> Vec<String> {
-    let (builder, lines) = captured(|b| b.deterministic(true).trace(true));
+    let (builder, lines) = captured(|b| b.paused_clock(true).trace(true));
     builder.build().unwrap().block_on(small_program());
     lines.take()
 }
@@ -74,6 +74,130 @@ fn a_paused_trace_is_the_same_on_every_run() {
     let second = trace_of_small_program();
     assert!(first.len() > 10);
     assert_eq!(first, second, "deterministic mode must replay the same interleaving");
+}
+
+/// A program's own observer sees typed events: here, the life of one
+/// task that sleeps once, told by the events about it.
+#[test]
+fn an_observer_sees_spawn_poll_timer_wake_poll_end() {
+    let seen: Rc<RefCell<Vec<LoopEvent>>> = Rc::default();
+    let observer = seen.clone();
+    let runtime = Builder::new()
+        .debug(false)
+        .trace(false)
+        .paused_clock(true)
+        .observe(move |event| observer.borrow_mut().push(event.clone()))
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let napper = TaskBuilder::new().name("napper").spawn(sleep(Duration::from_millis(10)));
+        napper.await.unwrap();
+    });
+    let events = seen.take();
+
+    let spawned = events.iter().find_map(|event| match event {
+        LoopEvent::Spawned { task, name, site, .. } => Some((*task, name.clone(), site.file())),
+        _ => None,
+    });
+    let (task, name, file) = spawned.expect("no Spawned event");
+    assert_eq!(name.as_deref(), Some("napper"));
+    assert!(file.ends_with("debugging.rs"), "the spawn site is the test's line, not {file}");
+
+    // The task's own story, in order: every event that names it.
+    let story: Vec<String> = events
+        .iter()
+        .filter_map(|event| match event {
+            LoopEvent::Spawned { task: t, .. } if *t == task => Some("spawned".to_string()),
+            LoopEvent::PollStarted { task: t } if *t == task => Some("poll".to_string()),
+            LoopEvent::Polled { task: t, result, .. } if *t == task => Some(match result {
+                PollResult::Pending { waker_held: true, woken_during_poll: false } => "pending, waker held".to_string(),
+                other => format!("{other:?}"),
+            }),
+            LoopEvent::Woken { task: t, cause, already_queued: false } if *t == task => {
+                Some(format!("woken by {cause:?}"))
+            }
+            LoopEvent::TaskEnded { task: t, end } if *t == task => Some(format!("ended: {end:?}")),
+            _ => None,
+        })
+        .collect();
+    let main = events
+        .iter()
+        .find_map(|event| match event {
+            LoopEvent::PollStarted { task } if task.is_main() => Some(*task),
+            _ => None,
+        })
+        .expect("main was never polled");
+    assert_eq!(
+        story,
+        [
+            "spawned".to_string(),
+            format!("woken by {:?}", WakeCause::Task(main)),
+            "poll".to_string(),
+            "pending, waker held".to_string(),
+            format!("woken by {:?}", WakeCause::Timer),
+            "poll".to_string(),
+            "Ready".to_string(),
+            "ended: Finished".to_string(),
+        ]
+    );
+
+    // The timer between the two polls: armed in the first, fired in
+    // phase 1 of a later tick, right before the wake it causes.
+    let fired = events.iter().position(|event| matches!(event, LoopEvent::TimerFired { .. })).unwrap();
+    assert!(matches!(events[fired + 1], LoopEvent::Woken { cause: WakeCause::Timer, .. }));
+    let phase_of_fire = events[..fired].iter().rev().find_map(|event| match event {
+        LoopEvent::PhaseEntered { phase } => Some(*phase),
+        _ => None,
+    });
+    assert_eq!(phase_of_fire, Some(Phase::FireTimers));
+    let armed = events.iter().position(|event| matches!(event, LoopEvent::TimerArmed { .. })).unwrap();
+    assert!(armed < fired);
+    assert!(events
+        .iter()
+        .any(|event| matches!(event, LoopEvent::ClockJumped { by } if *by == Duration::from_millis(10))));
+}
+
+/// Events own their data, so an observer can hand them to another thread
+/// (as a live view would): here a channel to a thread that counts wakes.
+#[test]
+fn events_can_be_sent_to_another_thread() {
+    fn sendable<T: Send + Sync + Clone + 'static>() {}
+    sendable::<LoopEvent>();
+
+    let (sender, receiver) = std::sync::mpsc::channel::<LoopEvent>();
+    let counter = std::thread::spawn(move || {
+        receiver.iter().filter(|event| matches!(event, LoopEvent::Woken { cause: WakeCause::Timer, .. })).count()
+    });
+    let runtime = Builder::new()
+        .debug(false)
+        .trace(false)
+        .paused_clock(true)
+        .observe(move |event| {
+            let _ = sender.send(event.clone());
+        })
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        for _ in 0..3 {
+            sleep(Duration::from_millis(5)).await;
+        }
+    });
+    drop(runtime); // drops the observer, and with it the sender
+    assert_eq!(counter.join().unwrap(), 3);
+}
+
+#[test]
+fn with_every_aid_off_the_dump_still_reads_the_task_table() {
+    // `task::dump` reads the task table, so it answers with every aid off.
+    let runtime = Builder::new().debug(false).trace(false).build().unwrap();
+    runtime.block_on(async {
+        let _idle = TaskBuilder::new().name("idle").spawn(sleep(Duration::from_secs(60)));
+        aioli::task::yield_now().await;
+        let dump = aioli::task::dump();
+        assert_eq!(dump.tasks.len(), 1);
+        assert_eq!(dump.tasks[0].polls, 1);
+        assert_eq!(dump.tasks[0].state, TaskState::Waiting);
+    });
 }
 
 #[test]

@@ -51,12 +51,11 @@ mod slot;
 mod tests;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::{Arc, Weak};
+use std::sync::Weak;
 use std::time::Duration;
 
 use self::pool::Pool;
 use crate::context::{try_with_core, with_core};
-use crate::debug::trace_event;
 use crate::task::waker::Shared;
 use crate::task::JoinHandle;
 
@@ -132,7 +131,7 @@ where
     // The loop's own pool if its Builder set `max_blocking_threads`, else
     // the process-wide one. (Outside a loop: `None` here, and the
     // process-wide pool's path below panics with the usual message.)
-    let own_pool = try_with_core(|core| core.blocking_pool.clone()).flatten();
+    let own_pool = try_with_core(|core| core.own_blocking_pool()).flatten();
     match own_pool {
         Some(pool) => spawn_blocking_on(&pool, f),
         None => spawn_blocking_on(pool::global(), f),
@@ -148,7 +147,7 @@ where
 {
     // First, so that without a loop we panic before the job is sent.
     let in_flight = InFlight::start();
-    let ticket = with_core(|core| core.blocking_jobs.ticket());
+    let ticket = with_core(|core| core.blocking_job_ticket());
     let (completer, result) = slot::slot();
 
     pool.submit(Box::new(move || {
@@ -183,8 +182,8 @@ where
     })
 }
 
-/// One job counted in the loop's `blocking_in_flight`, for as long as
-/// this guard lives.
+/// One job counted by the loop (`Core::count_blocking_job`), for as long
+/// as this guard lives.
 ///
 /// A guard rather than two calls, so that every way the waiting task can
 /// end (result received, aborted, cancelled at shutdown, panicked) gives
@@ -201,12 +200,7 @@ struct InFlight {
 impl InFlight {
     #[track_caller]
     fn start() -> InFlight {
-        with_core(|core| {
-            let now = core.blocking_in_flight.get() + 1;
-            core.blocking_in_flight.set(now);
-            trace_event!(core, "spawn_blocking: job sent to the pool ({now} in flight)");
-            InFlight { counted_by: Arc::downgrade(&core.shared), received: false }
-        })
+        with_core(|core| InFlight { counted_by: core.count_blocking_job(), received: false })
     }
 
     /// The outcome is back: uncount the job.
@@ -220,19 +214,6 @@ impl Drop for InFlight {
         // `try_with_core`: the guard may be dropped after its loop ended
         // (then there is nothing left to count), or, in odd programs, while
         // another loop runs on this thread (then it is not ours to count).
-        try_with_core(|core| {
-            if std::ptr::eq(self.counted_by.as_ptr(), Arc::as_ptr(&core.shared)) {
-                let now = core.blocking_in_flight.get().saturating_sub(1);
-                core.blocking_in_flight.set(now);
-                if self.received {
-                    trace_event!(core, "spawn_blocking: result received ({now} in flight)");
-                } else {
-                    trace_event!(
-                        core,
-                        "spawn_blocking: stopped waiting for a job, aborted or cancelled ({now} in flight)"
-                    );
-                }
-            }
-        });
+        try_with_core(|core| core.uncount_blocking_job(&self.counted_by, self.received));
     }
 }

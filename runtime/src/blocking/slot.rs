@@ -18,7 +18,7 @@
 //!   BlockingResult::poll: empty,                 runs f()
 //!     store cx.waker() ──────▶ Slot ◀─────────── Completer::complete(outcome)
 //!                              │                   takes the waker, wakes it
-//!   next tick: poll again  ◀───┘ (run queue + mio::Waker)
+//!   next tick: poll again  ◀───┘ (channel + mio::Waker)
 //!     finds the outcome: Ready
 //! ```
 //!

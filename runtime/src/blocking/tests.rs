@@ -21,7 +21,7 @@ fn eventually(what: &str, mut condition: impl FnMut() -> bool) {
 }
 
 fn in_flight() -> usize {
-    with_core(|core| core.blocking_in_flight.get())
+    with_core(|core| core.blocking_jobs_in_flight())
 }
 
 #[test]
@@ -146,7 +146,7 @@ fn a_runtime_with_its_own_pool_runs_at_most_that_many_jobs_at_once() {
     let most = Arc::new(AtomicUsize::new(0));
     let runtime = Runtime::builder().max_blocking_threads(2).build().unwrap();
     runtime.block_on(async {
-        let pool_cap = with_core(|core| core.blocking_pool.as_ref().map(|pool| pool.max_threads()));
+        let pool_cap = with_core(|core| core.own_blocking_pool().map(|pool| pool.max_threads()));
         assert_eq!(pool_cap, Some(2), "the Builder's setting reaches the loop's own pool");
         let handles: Vec<_> = (0..12)
             .map(|i| {
@@ -173,7 +173,7 @@ fn a_runtime_with_its_own_pool_runs_at_most_that_many_jobs_at_once() {
 fn a_runtime_without_the_option_uses_the_process_wide_pool() {
     let runtime = Runtime::new().unwrap();
     runtime.block_on(async {
-        assert!(with_core(|core| core.blocking_pool.is_none()));
+        assert!(with_core(|core| core.own_blocking_pool().is_none()));
         assert_eq!(crate::spawn_blocking(|| 7).await, Ok(7));
     });
 }

@@ -1,14 +1,19 @@
 //! Hang detectors: a task that can never wake, a task that spins, a poll
 //! that blocks the loop.
 //!
+//! [`Detectors`] is an observer: all three checks read `Polled` events,
+//! and task names and spawn sites come from `Spawned` events.
+//!
 //! **Lost waker.** A future that returns `Pending` promises that something
 //! holds a clone of its waker and will wake it. The runtime can check the
 //! promise: every task has one `Arc<TaskWaker>` whose reference count is
-//! known when nobody else holds it ([`OWN_WAKER_REFS`]). If after a
-//! `Pending` poll the count is still that, and the task did not wake itself,
-//! then nothing anywhere can wake it: only `abort()` will ever touch it
-//! again. No other runtime checks this; it catches the classic bug of a
-//! hand-written future that forgets to store `cx.waker()`.
+//! known when nobody else holds it (`task::table::OWN_WAKER_REFS`), and
+//! after each `Pending` poll the loop reports whether anything else holds
+//! it (`PollResult::Pending::waker_held`). If nothing does, and the task
+//! did not wake itself, then nothing anywhere can wake it: only `abort()`
+//! will ever touch it again. No other runtime checks this; it catches the
+//! classic bug of a hand-written future that forgets to store
+//! `cx.waker()`.
 //!
 //! **Busy loop.** A task that wakes itself in every poll (a `yield_now`
 //! loop, a future that always calls `wake_by_ref`) keeps the loop at 100%
@@ -20,71 +25,119 @@
 //!
 //! Chapter: docs/src/09-debugging.md
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use crate::runtime::core::Core;
-use crate::task::table::TaskSlot;
-use crate::task::waker::TaskWaker;
+use super::labels::TaskBook;
+use super::{DebugSettings, Output};
+use crate::runtime::events::{LoopEvent, PollResult};
 use crate::task::Id;
 
-/// References to a task's `Arc<TaskWaker>` that the runtime itself holds
-/// while the task waits: the slot's `Arc`, the slot's `Waker`, and the
-/// `Waker` in its `JoinShared` (used by `abort`). Anything above this is a
-/// clone some future kept in order to wake the task later.
-pub(crate) const OWN_WAKER_REFS: usize = 3;
-
-/// True if nothing outside the runtime holds the waker and no wake is
-/// pending: the task cannot be woken by anything but `abort()`.
-pub(crate) fn waker_is_lost(waker: &Arc<TaskWaker>, own_refs: usize) -> bool {
-    !waker.is_scheduled() && Arc::strong_count(waker) <= own_refs
+/// The detectors that are switched on, and what they remember per task.
+pub(crate) struct Detectors {
+    lost_waker: bool,
+    busy_loop_after: Option<u32>,
+    slow_poll: Option<Duration>,
+    output: Output,
+    /// Names and spawn sites for the warnings, and a `Watch` per task.
+    tasks: TaskBook<Watch>,
 }
 
-impl Core {
-    /// Runs the detectors after task `id` returned `Pending`.
-    pub(crate) fn check_pending_task(&self, id: Id, slot: &mut TaskSlot) {
-        let settings = &self.diag.settings;
-        if settings.lost_waker && !slot.warned_lost_waker && waker_is_lost(slot.waker_state(), OWN_WAKER_REFS) {
-            slot.warned_lost_waker = true;
-            self.diag.warn(format_args!(
-                "{id}{} (spawned at {}) returned Pending but kept no clone of its waker, so nothing can ever \
-                 wake it again: it will hang until aborted. A hand-written future must store cx.waker() \
-                 before returning Pending (or wake it at once).",
-                slot.quoted_name(),
-                slot.spawned_at
-            ));
-        }
-        if let Some(limit) = settings.busy_loop_after {
-            if slot.waker_state().is_scheduled() {
-                slot.self_wakes_in_row += 1;
-                if slot.self_wakes_in_row == limit {
-                    self.diag.warn(format_args!(
-                        "{id}{} (spawned at {}) woke itself in {limit} polls in a row: it is busy-looping and \
-                         keeps the loop at full CPU. Await something that waits (a sleep, IO, a channel) \
-                         instead of yielding in a loop; or raise Builder::busy_loop_threshold if it is meant.",
-                        slot.quoted_name(),
-                        slot.spawned_at
-                    ));
-                }
-            } else {
-                slot.self_wakes_in_row = 0;
+/// What the detectors remember about one task.
+#[derive(Default)]
+struct Watch {
+    /// `Pending` polls in a row after which the task was already woken
+    /// again (the busy-loop detector counts them).
+    self_wakes_in_row: u32,
+    /// The lost-waker warning was given already (it is given once).
+    warned_lost_waker: bool,
+}
+
+impl Detectors {
+    /// The detectors `settings` switch on, or `None` if none is.
+    pub(crate) fn new(settings: &DebugSettings, output: Output) -> Option<Detectors> {
+        let any = settings.lost_waker || settings.busy_loop_after.is_some() || settings.slow_poll.is_some();
+        any.then(|| Detectors {
+            lost_waker: settings.lost_waker,
+            busy_loop_after: settings.busy_loop_after,
+            slow_poll: settings.slow_poll,
+            output,
+            tasks: TaskBook::default(),
+        })
+    }
+
+    /// Runs the checks an event calls for.
+    pub(crate) fn on_event(&mut self, event: &LoopEvent) {
+        if let LoopEvent::Polled { task, result, spent } = event {
+            self.check_poll_duration(*task, *spent);
+            if let PollResult::Pending { woken_during_poll, waker_held } = result {
+                self.check_pending(*task, *woken_during_poll, *waker_held);
             }
+        }
+        self.tasks.learn(event);
+    }
+
+    /// The lost-waker and busy-loop checks, after a `Pending` poll.
+    fn check_pending(&mut self, id: Id, woken_during_poll: bool, waker_held: bool) {
+        let Some(watch) = self.tasks.notes_mut(id) else { return };
+        let lost = self.lost_waker && !watch.warned_lost_waker && !woken_during_poll && !waker_held;
+        if lost {
+            watch.warned_lost_waker = true;
+        }
+        // Only tasks are counted: the warning names a spawn site and
+        // points at `busy_loop_threshold`, neither of which fits main.
+        let busy_limit = self.busy_loop_after.filter(|_| !id.is_main());
+        let busy = match busy_limit {
+            Some(limit) if woken_during_poll => {
+                watch.self_wakes_in_row += 1;
+                watch.self_wakes_in_row == limit
+            }
+            _ => {
+                watch.self_wakes_in_row = 0;
+                false
+            }
+        };
+        if lost {
+            let (label, site) = (self.tasks.label(id), spawned_at(&self.tasks, id));
+            if id == Id::MAIN {
+                self.output.warn(format_args!(
+                    "the main future returned Pending but kept no clone of its waker: unless a task it \
+                     spawned wakes it some other way, the program will hang here"
+                ));
+            } else {
+                self.output.warn(format_args!(
+                    "{label}{site} returned Pending but kept no clone of its waker, so nothing can ever \
+                     wake it again: it will hang until aborted. A hand-written future must store cx.waker() \
+                     before returning Pending (or wake it at once)."
+                ));
+            }
+        }
+        if let (true, Some(limit)) = (busy, busy_limit) {
+            let (label, site) = (self.tasks.label(id), spawned_at(&self.tasks, id));
+            self.output.warn(format_args!(
+                "{label}{site} woke itself in {limit} polls in a row: it is busy-looping and keeps the loop \
+                 at full CPU. Await something that waits (a sleep, IO, a channel) instead of yielding in a \
+                 loop; or raise Builder::busy_loop_threshold if it is meant."
+            ));
         }
     }
 
     /// Warns if one poll of `id` ran longer than the slow-poll threshold.
-    pub(crate) fn check_poll_duration(&self, id: Id, spent: Duration) {
-        let Some(threshold) = self.diag.settings.slow_poll else { return };
+    fn check_poll_duration(&self, id: Id, spent: Duration) {
+        let Some(threshold) = self.slow_poll else { return };
         if spent < threshold {
             return;
         }
-        let spawned_at = self.tasks.borrow().get(id).map(|slot| slot.spawned_at.to_string());
-        let site = spawned_at.map(|site| format!(" (spawned at {site})")).unwrap_or_default();
-        self.diag.warn(format_args!(
-            "{}{site} blocked the loop for {spent:.1?} in one poll (threshold {threshold:?}): no other task, \
+        self.output.warn(format_args!(
+            "{}{} blocked the loop for {spent:.1?} in one poll (threshold {threshold:?}): no other task, \
              timer or IO ran meanwhile. Move blocking work (std::thread::sleep, file IO, heavy computation) \
              off the loop, or await between steps.",
-            self.task_label(id)
+            self.tasks.label(id),
+            spawned_at(&self.tasks, id)
         ));
     }
+}
+
+/// ` (spawned at file:line)`, or nothing for main.
+fn spawned_at(labels: &TaskBook<Watch>, id: Id) -> String {
+    labels.site(id).map(|site| format!(" (spawned at {site})")).unwrap_or_default()
 }

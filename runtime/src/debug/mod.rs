@@ -1,50 +1,46 @@
-//! Seeing the loop: trace lines, hang detectors, task dumps, timelines.
+//! Seeing the loop: trace lines, hang detectors, a timeline.
 //!
 //! Everything here watches the loop without changing what it does. The
-//! loop reports events at the places they happen (a poll in
-//! `Core::poll_task`, a wake in `TaskWaker::wake_by_ref`, a blocking poll
-//! in phase 3 of the tick), and this module turns them into:
+//! loop reports each step as a typed [`LoopEvent`] (`runtime/events.rs`)
+//! to the observers it was built with, and this module builds the three
+//! observers a runtime has built in, from its `Builder` switches and the
+//! `AIOLI_*` environment variables:
 //!
-//! - trace lines, one per event ([`trace`]; `AIOLI_TRACE=1`);
-//! - warnings about tasks that can never wake, that spin, or that block
-//!   the loop ([`detectors`]; on by default in debug builds, `AIOLI_DEBUG=1`);
-//! - a table of live tasks ([`dump`]; `aioli::task::dump()`);
-//! - a Chrome-trace timeline of every poll ([`timeline`];
-//!   `AIOLI_TRACE_FILE=trace.json`), to open in Perfetto.
+//! - [`trace::TracePrinter`]: one line per event (`AIOLI_TRACE=1`);
+//! - [`detectors::Detectors`]: warnings about tasks that can never wake,
+//!   that spin, or that block the loop (on by default in debug builds,
+//!   `AIOLI_DEBUG=1`);
+//! - [`timeline::Timeline`]: a Chrome-trace file of every poll and wait
+//!   (`AIOLI_TRACE_FILE=trace.json`), to open in Perfetto.
 //!
-//! When all of it is off, a task poll checks one flag (`watched`) and runs
-//! a copy of `poll_task` with every hook compiled out; `cargo bench --bench
-//! debug_cost` measures the aids when they are on.
+//! They see nothing but events: none of them reads the loop's state, so
+//! anything they show, a program's own observer (`Builder::observe`) can
+//! show too. The task dump is not an observer: `task::dump()` must answer
+//! with every aid off, so it reads the task table (`task/dump.rs`).
+//!
+//! When nothing observes, each event site costs one branch, and a task
+//! poll checks one flag and runs a copy of `poll_task` with every event
+//! compiled out; `cargo bench --bench debug_cost` measures the aids when
+//! they are on.
 //!
 //! Chapter: docs/src/09-debugging.md
 
-/// Writes a trace line if tracing is on; formats nothing otherwise.
-///
-/// `trace_event!(core, "poll {} -> Pending", id)`: the tick number is added.
-macro_rules! trace_event {
-    ($core:expr, $($message:tt)+) => {
-        if let Some(tracer) = &$core.diag.tracer {
-            tracer.line($core.tick.get(), format_args!($($message)+));
-        }
-    };
-}
-pub(crate) use trace_event;
-
 pub(crate) mod detectors;
-pub mod dump;
+mod labels;
 pub(crate) mod timeline;
 pub(crate) mod trace;
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::fmt;
 use std::path::PathBuf;
 use std::rc::Rc;
 use std::time::Duration;
 
-use crate::task::Id;
+use crate::runtime::events::{LoopEvent, ObserverCell};
 
+use self::detectors::Detectors;
 use self::timeline::Timeline;
-use self::trace::Tracer;
+use self::trace::TracePrinter;
 
 /// Where trace lines and warnings go when not to stderr.
 pub(crate) type LineSink = Rc<RefCell<dyn FnMut(&str)>>;
@@ -67,6 +63,8 @@ pub(crate) struct DebugSettings {
     pub(crate) dump_at_exit: bool,
     /// Write a Chrome Trace Event file here when `block_on` ends.
     pub(crate) timeline_file: Option<PathBuf>,
+    /// The program's own observers (`Builder::observe`), after the aids.
+    pub(crate) observers: Vec<ObserverCell>,
 }
 
 impl DebugSettings {
@@ -104,6 +102,7 @@ impl fmt::Debug for DebugSettings {
             .field("busy_loop_after", &self.busy_loop_after)
             .field("dump_at_exit", &self.dump_at_exit)
             .field("timeline_file", &self.timeline_file)
+            .field("observers", &self.observers.len())
             .finish()
     }
 }
@@ -116,69 +115,65 @@ fn env_flag(name: &str) -> bool {
     }
 }
 
-/// What the loop is doing right now: a wake names its cause from this.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Activity {
-    /// Between phases, or outside the loop.
-    Idle,
-    /// Phase 1, inside this task's poll (`Id::MAIN` for the main future).
-    Polling(Id),
-    /// Dropping this task's future and resolving its handle.
-    Cancelling(Id),
-    /// Phase 2, waking due timers.
-    FiringTimers,
-    /// Phase 4, handing the readiness of one socket to its waker.
-    DispatchingIo {
-        /// The socket's slot in the reactor.
-        source: usize,
-        /// Readable (else writable).
-        readable: bool,
-    },
-    /// `block_on` is over; leftover tasks are being cancelled.
-    ShuttingDown,
+/// Where trace lines and warnings go: a custom sink, or stderr.
+#[derive(Clone, Default)]
+pub(crate) struct Output {
+    sink: Option<LineSink>,
 }
 
-/// The debug aids of one running loop.
-pub(crate) struct Diagnostics {
-    pub(crate) settings: DebugSettings,
-    /// The trace line writer, when tracing.
-    pub(crate) tracer: Option<Tracer>,
-    /// The timeline being recorded, when a file was asked for.
-    pub(crate) timeline: Option<RefCell<Timeline>>,
-    /// What the loop is doing (set around each phase and each poll).
-    pub(crate) activity: Cell<Activity>,
-    /// Any aid at all is on: the loop checks this one flag per poll
-    /// before it looks at any of the others.
-    pub(crate) watched: bool,
-}
-
-impl Diagnostics {
-    pub(crate) fn new(settings: DebugSettings) -> Diagnostics {
-        Diagnostics {
-            tracer: settings.trace.then(|| Tracer::new(settings.sink.clone())),
-            timeline: settings.timeline_file.is_some().then(|| RefCell::new(Timeline::new())),
-            activity: Cell::new(Activity::Idle),
-            watched: settings.trace
-                || settings.timeline_file.is_some()
-                || settings.slow_poll.is_some()
-                || settings.lost_waker
-                || settings.busy_loop_after.is_some(),
-            settings,
-        }
-    }
-
-    /// Whether polls must be timed (for the slow-poll warning, the
-    /// timeline, or "last polled" in dumps).
-    pub(crate) fn times_polls(&self) -> bool {
-        self.settings.slow_poll.is_some() || self.timeline.is_some() || self.tracer.is_some()
-    }
-
-    /// Prints a warning: to the custom sink if one is set, else stderr.
-    pub(crate) fn warn(&self, message: fmt::Arguments<'_>) {
-        let line = format!("aioli warning: {message}");
-        match &self.settings.sink {
-            Some(sink) => (sink.borrow_mut())(&line),
+impl Output {
+    /// Writes one line.
+    pub(crate) fn line(&self, line: &str) {
+        match &self.sink {
+            Some(sink) => (sink.borrow_mut())(line),
             None => eprintln!("{line}"),
         }
     }
+
+    /// Writes a warning: `aioli warning: ` and the message.
+    pub(crate) fn warn(&self, message: fmt::Arguments<'_>) {
+        self.line(&format!("aioli warning: {message}"));
+    }
+}
+
+/// The observers a runtime starts with, and what the core keeps of them.
+pub(crate) struct Aids {
+    /// The built-in observers the settings ask for, then the program's own.
+    pub(crate) observers: Vec<ObserverCell>,
+    /// The timeline, shared with its observer, and where to write it.
+    pub(crate) timeline: Option<(Rc<RefCell<Timeline>>, PathBuf)>,
+    /// Where the core's own warnings go.
+    pub(crate) output: Output,
+    /// Some observer wants `Woken` events. Only the hang detectors do
+    /// not, and they alone are what debug builds run by default: with
+    /// this false, a wake there costs one branch instead of a report.
+    pub(crate) wants_wakes: bool,
+    /// Some observer reads how long polls and waits take (`spent`,
+    /// `blocked`): the slow-poll check, the trace, the timeline, or the
+    /// program's own. Otherwise the loop reads no clock around them.
+    pub(crate) times_polls: bool,
+}
+
+/// Builds the observers `settings` ask for: the trace printer first (so a
+/// warning follows the line of the event that caused it), then the hang
+/// detectors, the timeline, and the program's own.
+pub(crate) fn observers(settings: &DebugSettings) -> Aids {
+    let output = Output { sink: settings.sink.clone() };
+    let mut observers: Vec<ObserverCell> = Vec::new();
+    if settings.trace {
+        let mut printer = TracePrinter::new(output.clone());
+        observers.push(Rc::new(RefCell::new(move |event: &LoopEvent| printer.on_event(event))));
+    }
+    if let Some(mut detectors) = Detectors::new(settings, output.clone()) {
+        observers.push(Rc::new(RefCell::new(move |event: &LoopEvent| detectors.on_event(event))));
+    }
+    let timeline = settings.timeline_file.clone().map(|path| (Rc::new(RefCell::new(Timeline::new())), path));
+    if let Some((timeline, _)) = &timeline {
+        let timeline = timeline.clone();
+        observers.push(Rc::new(RefCell::new(move |event: &LoopEvent| timeline.borrow_mut().on_event(event))));
+    }
+    observers.extend(settings.observers.iter().cloned());
+    let anyone_but_detectors = settings.trace || timeline.is_some() || !settings.observers.is_empty();
+    let times_polls = anyone_but_detectors || settings.slow_poll.is_some();
+    Aids { observers, timeline, output, wants_wakes: anyone_but_detectors, times_polls }
 }

@@ -1,10 +1,11 @@
 //! Timeline export: the run as a picture, in Chrome's Trace Event Format.
 //!
 //! With `AIOLI_TRACE_FILE=trace.json` (or `Builder::timeline_file`), the
-//! loop records each task poll as a slice on its task's own track, each
-//! blocking wait in phase 3 as a slice on the "event loop" track, and
-//! timer and cross-thread wakes as instant marks. When `block_on` returns
-//! the events are written as JSON, which <https://ui.perfetto.dev> and
+//! loop gets one more observer, [`Timeline`], which records each task poll
+//! (a `Polled` event) as a slice on its task's own track, each blocking
+//! wait in phase 3 (`Waited`) as a slice on the "event loop" track, and
+//! every wake (`Woken`) as an instant mark. When `block_on` returns the
+//! core writes the recording as JSON, which <https://ui.perfetto.dev> and
 //! `chrome://tracing` open as a zoomable timeline: gaps on a task's track
 //! are the time it spent waiting.
 //!
@@ -23,15 +24,19 @@ use std::io;
 use std::path::Path;
 use std::time::Duration;
 
+use super::labels::TaskBook;
+use super::trace::wait_end;
+use crate::runtime::events::LoopEvent;
+
 /// The track (`tid`) of the loop itself. Viewers read `tid` as a 32-bit
 /// number, so tracks are small: 0 the loop, 1 the main future, and task
 /// number n on track n + 1 ([`task_track`]).
-pub(crate) const LOOP_TRACK: u64 = 0;
+const LOOP_TRACK: u64 = 0;
 /// The main future's track.
-pub(crate) const MAIN_TRACK: u64 = 1;
+const MAIN_TRACK: u64 = 1;
 
 /// The track of a task (or of the main future).
-pub(crate) fn task_track(id: crate::task::Id) -> u64 {
+fn task_track(id: crate::task::Id) -> u64 {
     if id == crate::task::Id::MAIN {
         MAIN_TRACK
     } else {
@@ -56,6 +61,7 @@ pub(crate) struct Timeline {
     events: Vec<Event>,
     /// Track number → the name shown for it in the viewer.
     track_names: BTreeMap<u64, String>,
+    labels: TaskBook<()>,
 }
 
 impl Timeline {
@@ -63,29 +69,41 @@ impl Timeline {
         let mut track_names = BTreeMap::new();
         track_names.insert(LOOP_TRACK, "event loop".to_string());
         track_names.insert(MAIN_TRACK, "main".to_string());
-        Timeline { origin: std::time::Instant::now(), events: Vec::new(), track_names }
+        Timeline { origin: std::time::Instant::now(), events: Vec::new(), track_names, labels: TaskBook::default() }
     }
 
-    /// Names a track (a task's label) for the viewer.
-    pub(crate) fn name_track(&mut self, track: u64, name: String) {
-        self.track_names.insert(track, name);
+    /// Records what `event` shows. Events carry how long a poll or a wait
+    /// took, and arrive as it ends, so a slice starts `spent` before now.
+    pub(crate) fn on_event(&mut self, event: &LoopEvent) {
+        self.labels.learn(event);
+        match event {
+            LoopEvent::Spawned { task, .. } => {
+                self.track_names.insert(task_track(*task), self.labels.label(*task).to_string());
+            }
+            LoopEvent::Polled { task, spent, .. } => {
+                let name = format!("poll {}", self.labels.label(*task));
+                self.slice(task_track(*task), name, "poll", *spent);
+            }
+            // A zero-timeout look for IO takes no time worth drawing.
+            LoopEvent::Waited { timeout, blocked, ended_by } if *timeout != Some(Duration::ZERO) => {
+                self.slice(LOOP_TRACK, format!("wait: woken by {}", wait_end(ended_by)), "wait", *blocked);
+            }
+            LoopEvent::Woken { task, cause, already_queued } => {
+                let name = format!("woken by {}", self.labels.wake_cause(*cause, *already_queued));
+                self.instant(task_track(*task), name, "wake");
+            }
+            _ => {}
+        }
     }
 
-    /// A slice from `started` for `spent` on `track`.
-    pub(crate) fn slice(
-        &mut self,
-        track: u64,
-        name: String,
-        category: &'static str,
-        started: std::time::Instant,
-        spent: Duration,
-    ) {
-        let start = started.saturating_duration_since(self.origin);
+    /// A slice that ends now and lasted `spent`, on `track`.
+    fn slice(&mut self, track: u64, name: String, category: &'static str, spent: Duration) {
+        let start = self.origin.elapsed().saturating_sub(spent);
         self.events.push(Event { name, category, phase: "X", start, duration: Some(spent), track });
     }
 
     /// An instant mark, now, on `track`.
-    pub(crate) fn instant(&mut self, track: u64, name: String, category: &'static str) {
+    fn instant(&mut self, track: u64, name: String, category: &'static str) {
         let start = self.origin.elapsed();
         self.events.push(Event { name, category, phase: "i", start, duration: None, track });
     }

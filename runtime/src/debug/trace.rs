@@ -2,99 +2,119 @@
 //!
 //! ```text
 //! aioli tick    1 | spawn task#1 "ticker" at examples/10_trace_walkthrough.rs:40
-//! aioli tick    1 | poll main -> Pending
-//! aioli tick    2 | poll task#1 "ticker" -> Pending
-//! aioli tick    2 | wait: paused clock jumps +100ms to the next timer
-//! aioli tick    3 | wake task#1 "ticker" by timer
+//! aioli tick    1 | poll main
+//! aioli tick    1 |   main -> Pending
+//! aioli tick    1 | wait: paused clock jumps +100ms to the next timer
+//! aioli tick    2 | wake task#1 "ticker" by timer
 //! ```
 //!
-//! Every line starts with the tick number, so lines can be matched to the
-//! phases of `run_once`. Under a paused clock no line contains a real
-//! duration, so the same program prints the same trace on every run: a
-//! test compares two runs line by line.
+//! [`TracePrinter`] is an observer: it turns each [`LoopEvent`] into a
+//! line and learns task names from `Spawned` events, with no look into the
+//! loop. Every line starts with the tick number (from the last
+//! `TickStarted`), so lines can be matched to the phases of `run_once`.
+//! Under a paused clock no line contains a real duration, so the same
+//! program prints the same trace on every run: a test compares two runs
+//! line by line.
 //!
-//! Wakes name their cause. A wake on the loop's thread reads the loop's
-//! current [`Activity`](super::Activity): inside a task's poll it is that
-//! task; in phase 2 it is a timer; in phase 4 an IO event. A wake from
-//! another thread cannot touch the loop's (single-threaded) trace, so the
-//! waker leaves the id in a small mutex-guarded list that the loop drains
-//! and prints after phase 3.
+//! Some events print nothing (phase changes, timers armed and fired, IO
+//! readiness, task ends): the line of the wake or the poll they lead to
+//! says it already, and a line per phase would bury the rest. A program
+//! that wants them observes the loop itself (`Builder::observe`).
 //!
 //! Chapter: docs/src/09-debugging.md
 
-use std::fmt;
+use std::fmt::{self, Write as _};
+use std::time::Duration;
 
-use super::timeline::task_track;
-use super::{Activity, LineSink};
-use crate::runtime::core::Core;
+use super::labels::TaskBook;
+use super::Output;
+use crate::runtime::events::{LoopEvent, PollResult, WaitEnd};
 use crate::task::Id;
 
-/// Writes trace lines to stderr or to a custom sink.
-pub(crate) struct Tracer {
-    sink: Option<LineSink>,
+/// The trace observer: writes lines to stderr or to a custom sink.
+pub(crate) struct TracePrinter {
+    output: Output,
+    /// The tick of the events being printed.
+    tick: u64,
+    labels: TaskBook<()>,
+    /// The line being written, kept between events so that printing
+    /// allocates only when a line is longer than any before it.
+    line: String,
 }
 
-impl Tracer {
-    pub(crate) fn new(sink: Option<LineSink>) -> Tracer {
-        Tracer { sink }
+impl TracePrinter {
+    pub(crate) fn new(output: Output) -> TracePrinter {
+        TracePrinter { output, tick: 0, labels: TaskBook::default(), line: String::new() }
     }
 
-    /// Writes one line, prefixed with the tick number.
-    pub(crate) fn line(&self, tick: u64, message: fmt::Arguments<'_>) {
-        let line = format!("aioli tick {tick:>4} | {message}");
-        match &self.sink {
-            Some(sink) => (sink.borrow_mut())(&line),
-            None => eprintln!("{line}"),
+    /// Prints the line of one event, if it has one.
+    pub(crate) fn on_event(&mut self, event: &LoopEvent) {
+        match event {
+            LoopEvent::TickStarted { tick } => self.tick = *tick,
+            LoopEvent::Spawned { .. } => self.labels.learn(event),
+            _ => {}
         }
-    }
-}
-
-impl Core {
-    /// `task#3 "name"`, `task#3`, or `main`: how traces and warnings name
-    /// a task. Must not be called while the task table is borrowed mutably.
-    pub(crate) fn task_label(&self, id: Id) -> String {
-        if id == Id::MAIN {
-            return "main".to_string();
+        let mut line = std::mem::take(&mut self.line);
+        line.clear();
+        let _ = write!(line, "aioli tick {:>4} | ", self.tick);
+        let prefix = line.len();
+        // Writing to a String cannot fail.
+        let _ = self.describe(event, &mut line);
+        if line.len() > prefix {
+            self.output.line(&line);
         }
-        match self.tasks.borrow().get(id).and_then(|slot| slot.name.as_deref()) {
-            Some(name) => format!("{id} \"{name}\""),
-            None => id.to_string(),
-        }
+        self.line = line;
+        self.labels.learn(event);
     }
 
-    /// Reports a wake that happened on the loop's thread, naming its
-    /// cause: a trace line, and a mark on the woken task's timeline track.
-    pub(crate) fn report_local_wake(&self, id: Id, queued: bool) {
-        let cause = match self.diag.activity.get() {
-            Activity::Polling(waker) if waker == id => "itself".to_string(),
-            Activity::Polling(waker) => self.task_label(waker),
-            Activity::FiringTimers => "timer".to_string(),
-            Activity::DispatchingIo { source, readable } => {
-                format!("IO: source {source} is {}", if readable { "readable" } else { "writable" })
+    /// Writes the text after `aioli tick N | `, or nothing for a silent event.
+    fn describe(&self, event: &LoopEvent, out: &mut String) -> fmt::Result {
+        let label = |id: &Id| self.labels.label(*id);
+        match event {
+            LoopEvent::Spawned { task, site, .. } => write!(out, "spawn {} at {site}", label(task)),
+            LoopEvent::PollStarted { task } => write!(out, "poll {}", label(task)),
+            LoopEvent::Polled { task, result, .. } => match result {
+                PollResult::Pending { .. } => write!(out, "  {} -> Pending", label(task)),
+                PollResult::Ready if task.is_main() => {
+                    write!(out, "  main -> Ready (the program's main future is done)")
+                }
+                PollResult::Ready => write!(out, "  {} -> Ready (finished)", label(task)),
+                PollResult::Panicked { message } => write!(out, "  {} -> panicked: {message}", label(task)),
+            },
+            LoopEvent::Woken { task, cause, already_queued } => {
+                write!(out, "wake {} by {}", label(task), self.labels.wake_cause(*cause, *already_queued))
             }
-            Activity::ShuttingDown => "shutdown".to_string(),
-            Activity::Cancelling(task) => format!("the cancellation of {}", self.task_label(task)),
-            Activity::Idle => "the loop".to_string(),
-        };
-        let note = if queued { "" } else { " (already queued)" };
-        self.report_wake(id, &format!("{cause}{note}"));
+            // Work was waiting, so phase 3 only looked, and found something.
+            LoopEvent::Waited { timeout: Some(Duration::ZERO), ended_by, .. } => {
+                write!(out, "wait: looked for IO without blocking, found {}", wait_end(ended_by))
+            }
+            LoopEvent::Waited { timeout, blocked, ended_by } => {
+                let limit = timeout.map(|limit| format!("{limit:.1?}")).unwrap_or_else(|| "none".into());
+                write!(out, "wait: blocked {blocked:.1?} in poll (timeout {limit}), woken by {}", wait_end(ended_by))
+            }
+            LoopEvent::ClockJumped { by } => write!(out, "wait: paused clock jumps +{by:?} to the next timer"),
+            LoopEvent::BlockingQueued { in_flight } => {
+                write!(out, "spawn_blocking: job sent to the pool ({in_flight} in flight)")
+            }
+            LoopEvent::BlockingDone { in_flight, received: true } => {
+                write!(out, "spawn_blocking: result received ({in_flight} in flight)")
+            }
+            LoopEvent::BlockingDone { in_flight, received: false } => {
+                write!(out, "spawn_blocking: stopped waiting for a job, aborted or cancelled ({in_flight} in flight)")
+            }
+            LoopEvent::Cancelled { task, reason, future_type } => {
+                write!(out, "cancel {} ({reason}): dropping its future {future_type}", label(task))
+            }
+            _ => Ok(()),
+        }
     }
+}
 
-    /// Reports the wakes other threads noted since the last call.
-    pub(crate) fn report_remote_wakes(&self) {
-        if !self.shared.reports_wakes {
-            return;
-        }
-        for id in self.shared.take_remote_wakes() {
-            self.report_wake(id, "another thread");
-        }
-    }
-
-    fn report_wake(&self, id: Id, cause: &str) {
-        trace_event!(self, "wake {} by {cause}", self.task_label(id));
-        if let Some(timeline) = &self.diag.timeline {
-            let track = task_track(id);
-            timeline.borrow_mut().instant(track, format!("woken by {cause}"), "wake");
-        }
+/// What ended a wait, as the trace and the timeline say it.
+pub(crate) fn wait_end(ended_by: &WaitEnd) -> String {
+    match ended_by {
+        WaitEnd::CrossThreadWake => "a wake from another thread".to_string(),
+        WaitEnd::Io { events } => format!("{events} IO event(s)"),
+        WaitEnd::Timeout => "its timeout (a timer is due)".to_string(),
     }
 }

@@ -1,10 +1,16 @@
 //! The loop's state, and what it does to one task.
 //!
-//! [`Core`] holds everything the tick works on. This file has the parts
-//! that concern a single task: creating it ([`Core::spawn`]), polling it
-//! once ([`Core::poll_task`], where panics are caught and cancellation
-//! happens) and cancelling everything at shutdown. The tick itself, which
-//! decides *when* each of these happens, is in `tick.rs`.
+//! [`Core`] holds everything the tick works on: the task table, the ready
+//! queue, the timers, the clock, the OS poller, the observers. Its fields
+//! are private to `runtime/`; the rest of the crate reaches the loop
+//! through methods named for what they do (`arm_timer`, `push_ready`,
+//! `count_blocking_job`). This file has the parts that concern a single
+//! task: creating it ([`Core::spawn`]), polling it once
+//! ([`Core::poll_task`], where panics are caught and cancellation
+//! happens) or cancelling it; and how the loop reports what it does, as
+//! [`LoopEvent`]s handed to its observers ([`Core::emit`]). The tick,
+//! which decides *when* each of these happens, is in `tick.rs`; the end of
+//! `block_on` (cancelling what is left) in `shutdown.rs`.
 //!
 //! Chapter: docs/src/03-executor.md
 
@@ -14,24 +20,27 @@ use std::collections::VecDeque;
 use std::future::Future;
 use std::io;
 use std::panic::{catch_unwind, AssertUnwindSafe, Location};
+use std::path::PathBuf;
 use std::rc::Rc;
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 use std::task::{Context, Poll, Waker};
 
 use crossbeam_channel::Receiver;
 
+use super::events::{CancelReason, Direction, LoopEvent, ObserverCell, PollResult, TaskEnd, WakeCause};
 use super::Builder;
 use crate::blocking::pool::Pool;
-use crate::blocking::running::RunningJobs;
+use crate::blocking::running::{JobTicket, RunningJobs};
 use crate::coop;
-use crate::debug::timeline::task_track;
-use crate::debug::{trace_event, Activity, Diagnostics};
+use crate::debug::timeline::Timeline;
+use crate::debug::{self, Output};
 use crate::reactor::Reactor;
-use crate::task::table::{NewTask, TaskFuture, TaskTable};
+use crate::task::table::{NewTask, TaskFuture, TaskTable, OWN_WAKER_REFS};
 use crate::task::waker::{Shared, TaskWaker};
-use crate::task::{Completion, Id, JoinError, JoinHandle, JoinShared};
+use crate::task::{Completion, Id, JoinError, JoinHandle, JoinShared, TaskDump};
 use crate::time::clock::Clock;
-use crate::time::timers::TimerQueue;
+use crate::time::timers::{TimerKey, TimerQueue};
+use crate::time::Instant;
 
 /// The `mio` token of the cross-thread waker. Socket tokens are a slab
 /// index plus a generation that never reaches the top bit (see
@@ -42,70 +51,166 @@ pub(crate) const WAKER_TOKEN: mio::Token = mio::Token(usize::MAX);
 /// only `shared` is visible to other threads.
 pub(crate) struct Core {
     /// Every live task, by id.
-    pub(crate) tasks: RefCell<TaskTable>,
-    /// Ids of tasks woken from other threads. Phase 1 moves them onto
-    /// `local_queue`; the channel is what makes such wakes thread-safe.
-    pub(crate) run_queue: Receiver<Id>,
-    /// Ids woken on the loop's own thread (nearly all wakes): a plain
-    /// queue, with no channel, atomics or fences. Phase 1 moves the ids
-    /// other threads sent through `run_queue` in here first.
-    pub(crate) local_queue: RefCell<VecDeque<Id>>,
-    /// The sending half of the run queue, plus the `mio::Waker`.
-    pub(crate) shared: Arc<Shared>,
+    pub(super) tasks: RefCell<TaskTable>,
+    /// Ids of tasks woken from other threads: the receiving end of a
+    /// channel, because only a channel makes such wakes thread-safe.
+    /// Phase 2 moves them onto `ready_queue` before it polls.
+    pub(super) cross_thread_wakes: Receiver<Id>,
+    /// Ids of the tasks to poll, first woken first: the wakes made on the
+    /// loop's own thread (nearly all) go straight here, with no channel,
+    /// atomics or fences.
+    pub(super) ready_queue: RefCell<VecDeque<Id>>,
+    /// The sending half of `cross_thread_wakes`, plus the `mio::Waker`.
+    pub(super) shared: Arc<Shared>,
     /// Pending timers, ordered by deadline.
-    pub(crate) timers: RefCell<TimerQueue>,
-    /// Registered sockets and the tasks waiting on them.
+    pub(super) timers: RefCell<TimerQueue>,
+    /// Registered sockets and the tasks waiting on them. Visible to the
+    /// crate because `reactor/source.rs` registers sockets through it.
     pub(crate) reactor: RefCell<Reactor>,
     /// Real or paused time; `time::Instant::now()` reads it.
-    pub(crate) clock: Clock,
-    /// The OS poller (epoll on Linux, kqueue on macOS) that phase 3 blocks in.
+    pub(super) clock: Clock,
+    /// The OS poller (epoll on Linux, kqueue on macOS) that phase 3 blocks
+    /// in. Visible to the crate for the same reason as `reactor`.
     pub(crate) poller: RefCell<mio::Poll>,
     /// Readiness events filled by the last poll, read by phase 4.
-    pub(crate) events: RefCell<mio::Events>,
+    pub(super) io_events: RefCell<mio::Events>,
     /// How many ticks have started. Traces and the debugger show it.
-    pub(crate) tick: Cell<u64>,
-    /// At most this many tasks are polled in phase 1 of one tick.
-    pub(crate) tick_batch: usize,
-    /// Trace, hang detectors, timeline: the debug aids (all off = no cost).
-    pub(crate) diag: Diagnostics,
+    pub(super) tick: Cell<u64>,
+    /// At most this many tasks are polled in phase 2 of one tick.
+    pub(super) tick_batch: usize,
+    /// What the loop is doing right now; a wake reads its cause here.
+    pub(super) activity: Cell<Activity>,
+    /// Who watches the loop: the built-in aids, then the program's own.
+    observers: Vec<ObserverCell>,
+    /// `!observers.is_empty()`: the one flag each event site checks.
+    observed: bool,
+    /// An observer reads durations, so polls and waits are timed (only
+    /// looked at when `observed`).
+    pub(super) times_polls: bool,
+    /// Where warnings and the exit dump go (a custom sink, or stderr).
+    pub(super) output: Output,
+    /// List the tasks left when `block_on` ends (debug or trace mode).
+    pub(super) dump_at_exit: bool,
+    /// The timeline being recorded and the file it goes to, if asked for.
+    pub(super) timeline: Option<(Rc<RefCell<Timeline>>, PathBuf)>,
     /// `spawn_blocking` jobs whose results have not come back yet. While
     /// any is running, a paused clock must not jump: the job's result is
     /// "about to happen" even though no task or timer shows it.
-    pub(crate) blocking_in_flight: Cell<usize>,
+    pub(super) blocking_in_flight: Cell<usize>,
     /// `spawn_blocking` jobs whose closures have not returned, shared with
     /// the pool threads: `block_on` waits for them before it returns.
-    pub(crate) blocking_jobs: Arc<RunningJobs>,
+    pub(super) blocking_jobs: Arc<RunningJobs>,
     /// This loop's own blocking pool (`Builder::max_blocking_threads`),
     /// or `None` for the process-wide one; see `blocking/pool.rs`.
-    pub(crate) blocking_pool: Option<Arc<Pool>>,
+    blocking_pool: Option<Arc<Pool>>,
+}
+
+/// What the loop is doing right now: a wake names its cause from this.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Activity {
+    /// Between phases, or outside the loop.
+    Idle,
+    /// Phase 2, inside this task's poll (`Id::MAIN` for the main future).
+    Polling(Id),
+    /// Dropping this task's future and resolving its handle.
+    Cancelling(Id),
+    /// Phase 1, waking due timers.
+    FiringTimers,
+    /// Phase 4, handing the readiness of one socket to its wakers.
+    DispatchingIo { source: usize, direction: Direction },
+    /// `block_on` is over; leftover tasks are being cancelled.
+    ShuttingDown,
 }
 
 impl Core {
-    pub(crate) fn new(settings: &Builder) -> io::Result<Core> {
+    pub(super) fn new(settings: &Builder) -> io::Result<Core> {
         let poller = mio::Poll::new()?;
         let io_waker = mio::Waker::new(poller.registry(), WAKER_TOKEN)?;
         let (sender, receiver) = crossbeam_channel::unbounded();
-        let debug = settings.debug.clone();
-        let reports_wakes = debug.trace || debug.timeline_file.is_some();
-        let shared = Shared::new(sender, io_waker, settings.cross_thread_wakeups, reports_wakes);
+        let aids = debug::observers(&settings.debug);
+        let observed = !aids.observers.is_empty();
+        let shared = Shared::new(sender, io_waker, settings.cross_thread_wakeups, aids.wants_wakes);
         Ok(Core {
             tasks: RefCell::new(TaskTable::default()),
-            run_queue: receiver,
-            local_queue: RefCell::new(VecDeque::new()),
+            cross_thread_wakes: receiver,
+            ready_queue: RefCell::new(VecDeque::new()),
             shared: Arc::new(shared),
             timers: RefCell::new(TimerQueue::default()),
             reactor: RefCell::new(Reactor::default()),
             clock: Clock::new(settings.paused_clock),
             poller: RefCell::new(poller),
-            events: RefCell::new(mio::Events::with_capacity(settings.events_capacity)),
+            io_events: RefCell::new(mio::Events::with_capacity(settings.events_capacity)),
             tick: Cell::new(0),
             tick_batch: settings.tick_batch,
-            diag: Diagnostics::new(debug),
+            activity: Cell::new(Activity::Idle),
+            observers: aids.observers,
+            observed,
+            times_polls: aids.times_polls,
+            output: aids.output,
+            dump_at_exit: settings.debug.dump_at_exit,
+            timeline: aids.timeline,
             blocking_in_flight: Cell::new(0),
             blocking_jobs: Arc::default(),
             blocking_pool: crate::blocking::pool::for_loop(settings.max_blocking_threads),
         })
     }
+
+    // ----- Reporting events ------------------------------------------------
+
+    /// Reports an event to the observers. `event` builds it, and is only
+    /// called when someone observes: with no observer this is one branch.
+    #[inline]
+    pub(super) fn emit(&self, event: impl FnOnce() -> LoopEvent) {
+        if self.observed {
+            self.deliver(&event());
+        }
+    }
+
+    /// Hands `event` to every observer, in the order they were added.
+    #[inline(never)]
+    pub(super) fn deliver(&self, event: &LoopEvent) {
+        for observer in &self.observers {
+            // An observer that drives the loop (spawns, sleeps) would be
+            // called again from inside itself: it misses those events
+            // instead of panicking on the second borrow.
+            if let Ok(mut observer) = observer.try_borrow_mut() {
+                observer(event);
+            }
+        }
+    }
+
+    /// Whether anyone observes the loop (the flag `emit` checks).
+    pub(super) fn is_observed(&self) -> bool {
+        self.observed
+    }
+
+    /// Reports a wake made on the loop's thread, naming its cause from
+    /// what the loop is doing. Called only when an observer wants wakes.
+    pub(crate) fn report_local_wake(&self, id: Id, queued: bool) {
+        let cause = match self.activity.get() {
+            Activity::Polling(waker) if waker == id => WakeCause::Itself,
+            Activity::Polling(waker) => WakeCause::Task(waker),
+            Activity::FiringTimers => WakeCause::Timer,
+            Activity::DispatchingIo { source, direction } => WakeCause::Io { source, direction },
+            Activity::ShuttingDown => WakeCause::Shutdown,
+            Activity::Cancelling(task) => WakeCause::Cancellation(task),
+            Activity::Idle => WakeCause::Loop,
+        };
+        self.deliver(&LoopEvent::Woken { task: id, cause, already_queued: !queued });
+    }
+
+    /// Reports the wakes other threads noted since the last call (their
+    /// threads cannot call the observers, which live on this one).
+    pub(super) fn report_remote_wakes(&self) {
+        if !self.shared.reports_wakes {
+            return;
+        }
+        for id in self.shared.take_remote_wakes() {
+            self.deliver(&LoopEvent::Woken { task: id, cause: WakeCause::AnotherThread, already_queued: false });
+        }
+    }
+
+    // ----- Tasks -----------------------------------------------------------
 
     /// Creates a task around `future` and queues its first poll.
     pub(crate) fn spawn<F>(
@@ -133,6 +238,8 @@ impl Core {
             output.complete(Ok(value));
         });
 
+        let name: Option<Arc<str>> = name.map(Arc::from);
+        let future_type = std::any::type_name::<F>();
         tasks.insert(
             id,
             NewTask {
@@ -140,255 +247,295 @@ impl Core {
                 waker: waker.clone(),
                 waker_state,
                 completion: join.clone(),
-                name: name.map(Rc::from),
+                name: name.clone(),
                 spawned_at,
-                future_type: std::any::type_name::<F>(),
+                future_type,
             },
         );
         drop(tasks);
-        self.on_spawn(id);
+        self.emit(|| LoopEvent::Spawned { task: id, name, site: spawned_at, future_type });
         // A new task is ready at once: asyncio also schedules a task's first
         // step as soon as create_task returns.
         waker.wake();
         JoinHandle::new(join, id)
     }
 
-    /// Polls task `id` once: the heart of phase 1.
+    /// Polls task `id` once: the heart of phase 2.
     ///
-    /// Ids come from the run queue, which may hold stale ones (a waker that
-    /// outlived its task): those find no slot and are skipped.
-    pub(crate) fn poll_task(&self, id: Id) {
-        // The body below is compiled twice: with the debug aids (trace,
-        // detectors, timeline, the debugger stop) and without them. With
-        // every aid off (release builds, unless asked) this one branch is
-        // all they cost; docs chapter 9, "What the aids cost", counts it.
-        if self.diag.watched {
+    /// Ids come from the ready queue, which may hold stale ones (a waker
+    /// that outlived its task): those find no slot and are skipped.
+    pub(super) fn poll_task(&self, id: Id) {
+        // The body below is compiled twice: with the events and the
+        // debugger stop, and without them. With no observer (release
+        // builds, unless asked) this one branch is all they cost; docs
+        // chapter 9, "What the aids cost", counts it.
+        if self.observed {
             self.poll_task_as::<true>(id);
         } else {
             self.poll_task_as::<false>(id);
         }
     }
 
-    /// [`poll_task`](Self::poll_task), with the debug hooks compiled in or out.
-    fn poll_task_as<const WATCHED: bool>(&self, id: Id) {
-        let poll_time = (WATCHED && self.diag.times_polls()).then(|| self.clock.now());
+    /// [`poll_task`](Self::poll_task), with the events compiled in or out.
+    fn poll_task_as<const OBSERVED: bool>(&self, id: Id) {
+        let timed = OBSERVED && self.times_polls;
+        let poll_time = timed.then(|| self.clock.now());
         let taken = self.tasks.borrow_mut().take_for_poll(id, self.tick.get(), poll_time);
         let Some(mut task) = taken else { return };
 
         // Cancellation happens here, between two polls, never inside one.
         if task.completion.abort_requested() {
-            self.cancel_task(id, task.future, task.completion, "abort() was called");
+            self.cancel_task(id, task.future, task.completion, CancelReason::Aborted);
             return;
         }
 
-        if WATCHED {
-            self.before_watched_poll(id);
+        if OBSERVED {
+            self.deliver(&LoopEvent::PollStarted { task: id });
+            self.stop_for_debugger(id);
         }
-        // Timed after the debugger hook, so a pause there is no "slow poll".
-        let started = poll_time.map(|_| std::time::Instant::now());
+        // Timed after the debugger stop, so a pause there is no "slow poll".
+        let started = timed.then(std::time::Instant::now);
         let mut cx = Context::from_waker(&task.waker);
         coop::reset();
-        self.diag.activity.set(Activity::Polling(id));
+        self.activity.set(Activity::Polling(id));
         // A panic unwinds out of `poll` to here. AssertUnwindSafe is sound
         // because a panicked task is never polled again: whatever state it
         // broke is dropped right below.
         let outcome = catch_unwind(AssertUnwindSafe(|| task.future.as_mut().poll(&mut cx)));
         coop::end_poll();
-        self.diag.activity.set(Activity::Idle);
-        if let Some(started) = started {
-            self.after_timed_poll(id, started);
-        }
+        self.activity.set(Activity::Idle);
+        let spent = started.map(|started| started.elapsed()).unwrap_or_default();
 
         match outcome {
             Ok(Poll::Pending) => {
-                if WATCHED {
-                    trace_event!(self, "  {} -> Pending", self.task_label(id));
-                }
                 let mut tasks = self.tasks.borrow_mut();
                 let slot = tasks.put_back(id, task.future, task.waker);
-                if WATCHED {
-                    if let Some(slot) = slot {
-                        self.check_pending_task(id, slot);
+                if OBSERVED {
+                    // Two facts the hang detectors need, read while the
+                    // slot is at hand: was it woken again, and does
+                    // anything but the loop hold its waker?
+                    let result = slot.map(|slot| {
+                        let waker_state = slot.waker_state();
+                        PollResult::Pending {
+                            woken_during_poll: waker_state.is_scheduled(),
+                            waker_held: Arc::strong_count(waker_state) > OWN_WAKER_REFS,
+                        }
+                    });
+                    drop(tasks);
+                    if let Some(result) = result {
+                        self.deliver(&LoopEvent::Polled { task: id, result, spent });
                     }
                 }
             }
             Ok(Poll::Ready(())) => {
                 // The wrapper already stored the output for the JoinHandle.
-                if WATCHED {
-                    trace_event!(self, "  {} -> Ready (finished)", self.task_label(id));
+                if OBSERVED {
+                    self.deliver(&LoopEvent::Polled { task: id, result: PollResult::Ready, spent });
                 }
                 self.tasks.borrow_mut().remove(id);
-            }
-            Err(payload) => {
-                let message = panic_message(&*payload);
-                trace_event!(self, "  {} -> panicked: {message}", self.task_label(id));
-                let label = self.task_label(id);
-                let slot = self.tasks.borrow_mut().remove(id);
-                drop_quietly(task.future);
-                // The panic hook already printed where it happened; this
-                // line says which task it was, and that the loop goes on.
-                if let Some(slot) = slot {
-                    eprintln!(
-                        "aioli: {label} (spawned at {}) panicked; the loop goes on and its JoinHandle gets \
-                         JoinError::Panicked",
-                        slot.spawned_at,
-                    );
+                if OBSERVED {
+                    self.deliver(&LoopEvent::TaskEnded { task: id, end: TaskEnd::Finished });
                 }
-                task.completion.finish_with_error(JoinError::Panicked(message));
             }
+            Err(payload) => self.task_panicked(id, task.future, task.completion, payload, spent),
         }
+    }
+
+    /// After a poll that panicked: free the slot, drop the future, say
+    /// which task it was, and hand the handle `JoinError::Panicked`. Cold
+    /// and out of line, so the poll loop carries none of it.
+    #[cold]
+    #[inline(never)]
+    fn task_panicked(
+        &self,
+        id: Id,
+        future: TaskFuture,
+        completion: Rc<dyn Completion>,
+        payload: Box<dyn Any + Send>,
+        spent: std::time::Duration,
+    ) {
+        let message: Arc<str> = panic_message(&*payload).into();
+        self.emit(|| LoopEvent::Polled { task: id, result: PollResult::Panicked { message: message.clone() }, spent });
+        let label = self.task_label(id);
+        let slot = self.tasks.borrow_mut().remove(id);
+        drop_quietly(future);
+        // The panic hook already printed where it happened; this line
+        // says which task it was, and that the loop goes on.
+        if let Some(slot) = slot {
+            eprintln!(
+                "aioli: {label} (spawned at {}) panicked; the loop goes on and its JoinHandle gets \
+                 JoinError::Panicked",
+                slot.spawned_at,
+            );
+        }
+        completion.finish_with_error(JoinError::Panicked(message.to_string()));
+        self.emit(|| LoopEvent::TaskEnded { task: id, end: TaskEnd::Panicked });
     }
 
     /// Ends a task without output: drops its future (running the
     /// destructors of everything it held) and resolves its handle to
     /// `JoinError::Cancelled`.
-    fn cancel_task(&self, id: Id, future: TaskFuture, completion: Rc<dyn Completion>, why: &str) {
+    pub(super) fn cancel_task(&self, id: Id, future: TaskFuture, completion: Rc<dyn Completion>, reason: CancelReason) {
         let future_type = self.tasks.borrow().get(id).map(|slot| slot.future_type).unwrap_or("?");
-        trace_event!(self, "cancel {} ({why}): dropping its future {future_type}", self.task_label(id));
-        let before = self.diag.activity.replace(Activity::Cancelling(id));
+        self.emit(|| LoopEvent::Cancelled { task: id, reason, future_type });
+        let before = self.activity.replace(Activity::Cancelling(id));
         drop_quietly(future);
         completion.finish_with_error(JoinError::Cancelled);
-        self.diag.activity.set(before);
-        // Removed last, so traces of the wakes above can still name it.
+        self.activity.set(before);
+        // Removed last, so observers of the wakes above still know it.
         self.tasks.borrow_mut().remove(id);
+        self.emit(|| LoopEvent::TaskEnded { task: id, end: TaskEnd::Cancelled });
     }
 
-    /// How many ids wait in the two run queues together.
-    #[cfg(test)]
-    pub(crate) fn queued(&self) -> usize {
-        self.local_queue.borrow().len() + self.run_queue.len()
-    }
-
-    /// True when no task id waits in either run queue.
-    pub(crate) fn nothing_queued(&self) -> bool {
-        self.local_queue.borrow().is_empty() && self.run_queue.is_empty()
-    }
-
-    /// Cancels and drops every task left: the end of `asyncio.run`.
-    pub(crate) fn cancel_all_tasks(&self) {
-        self.diag.activity.set(Activity::ShuttingDown);
-        loop {
-            // One pass over the table per round, not one `iter().next()`
-            // per task: that scan walks every slot freed so far, which made
-            // shutting down n tasks cost n² steps. A destructor may spawn
-            // (hence the outer loop) or end another task (then its id finds
-            // no slot and is skipped).
-            let ids: Vec<Id> = self.tasks.borrow().iter().map(|(id, _)| id).collect();
-            if ids.is_empty() {
-                break;
-            }
-            for id in ids {
-                // Take the future out first and drop it after: a destructor
-                // may touch the table (spawn, abort, look up a name).
-                let taken = self.tasks.borrow_mut().take_for_poll(id, self.tick.get(), None);
-                match taken {
-                    Some(task) => self.cancel_task(id, task.future, task.completion, "the main future returned"),
-                    None => {
-                        self.tasks.borrow_mut().remove(id);
-                    }
-                }
-            }
-        }
-        // Ids of the tasks just removed may still sit in the run queue.
-        while self.run_queue.try_recv().is_ok() {}
-        self.local_queue.borrow_mut().clear();
-        self.diag.activity.set(Activity::Idle);
-    }
-
-    /// The end of `block_on`, after `cancel_all_tasks`: wait until every
-    /// `spawn_blocking` closure this loop started has returned, saying so
-    /// if that takes more than a second.
-    pub(crate) fn wait_for_blocking_jobs(&self) {
-        self.blocking_jobs.wait_for_all(std::time::Duration::from_secs(1), |left| {
-            self.diag.warn(format_args!(
-                "the main future returned; waiting for {left} spawn_blocking job(s) still running on the pool \
-                 (asyncio.run and tokio wait too). A job that never returns keeps the program from ending."
-            ));
-        });
-    }
-
-    /// At the end of `block_on`, in debug or trace mode: list the tasks
-    /// about to be cancelled. A task nobody awaited is often a leak.
-    pub(crate) fn report_at_exit(&self) {
-        let left = self.tasks.borrow().len();
-        if left == 0 || !self.diag.settings.dump_at_exit {
-            return;
-        }
-        let dump = self.dump();
-        self.diag.warn(format_args!(
-            "the main future returned with {left} task(s) still alive; they are cancelled now. \
-             Await or abort tasks you spawn if this is not what you meant.\n{dump}"
-        ));
-    }
-
-    /// Writes the timeline file, if one was asked for.
-    pub(crate) fn write_timeline(&self) {
-        let (Some(timeline), Some(path)) = (&self.diag.timeline, &self.diag.settings.timeline_file) else {
-            return;
-        };
-        let timeline = timeline.borrow();
-        match timeline.write_to(path) {
-            Ok(()) => eprintln!(
-                "aioli: wrote a timeline of {} events to {}; open it at https://ui.perfetto.dev or chrome://tracing",
-                timeline.len(),
-                path.display()
-            ),
-            Err(error) => eprintln!("aioli: could not write the timeline to {}: {error}", path.display()),
-        }
-    }
-
-    /// The task being polled right now, if any (not the main future).
-    pub(crate) fn running_task(&self) -> Option<Id> {
-        match self.diag.activity.get() {
-            Activity::Polling(id) if id != Id::MAIN => Some(id),
-            _ => None,
-        }
-    }
-
-    /// Trace and timeline bookkeeping for a new task.
-    fn on_spawn(&self, id: Id) {
-        if self.diag.tracer.is_some() {
-            let site = self.tasks.borrow().get(id).map(|slot| slot.spawned_at.to_string()).unwrap_or_default();
-            trace_event!(self, "spawn {} at {site}", self.task_label(id));
-        }
-        if let Some(timeline) = &self.diag.timeline {
-            let label = self.task_label(id);
-            timeline.borrow_mut().name_track(task_track(id), label);
-        }
-    }
-
-    /// Before a poll while debug aids are on: the trace line, and the
-    /// call a debugger breaks on.
-    fn before_watched_poll(&self, id: Id) {
-        trace_event!(self, "poll {}", self.task_label(id));
-        // Phase 1 drained the cross-thread channel into the local queue at
-        // the start of the tick, so its length is all that still waits.
-        let still_queued = self.local_queue.borrow().len();
+    /// Before an observed poll: the call a debugger breaks on.
+    fn stop_for_debugger(&self, id: Id) {
+        // Phase 2 drained the cross-thread channel into the ready queue at
+        // its start, so the queue's length is all that still waits.
+        let still_queued = self.ready_queue.borrow().len();
         let tasks = self.tasks.borrow();
         let name = tasks.get(id).and_then(|slot| slot.name.as_deref());
         stop_here_before_each_poll(self.tick.get(), still_queued, id.number(), name);
     }
 
-    /// After a timed poll: the slow-poll warning and the timeline slice.
-    pub(crate) fn after_timed_poll(&self, id: Id, started: std::time::Instant) {
-        let spent = started.elapsed();
-        self.check_poll_duration(id, spent);
-        if let Some(timeline) = &self.diag.timeline {
-            let track = task_track(id);
-            timeline.borrow_mut().slice(track, format!("poll {}", self.task_label(id)), "poll", started, spent);
+    /// `task#3 "name"`, `task#3`, or `main`: how the loop's own messages
+    /// name a task.
+    fn task_label(&self, id: Id) -> String {
+        if id == Id::MAIN {
+            return "main".to_string();
         }
+        match self.tasks.borrow().get(id).and_then(|slot| slot.name.as_deref()) {
+            Some(name) => format!("{id} \"{name}\""),
+            None => id.to_string(),
+        }
+    }
+
+    /// Queues `id` for phase 2: a wake on the loop's own thread.
+    pub(crate) fn push_ready(&self, id: Id) {
+        self.ready_queue.borrow_mut().push_back(id);
+    }
+
+    /// Whether `shared` is this loop's (a waker made by this loop).
+    pub(crate) fn owns(&self, shared: &Arc<Shared>) -> bool {
+        Arc::ptr_eq(&self.shared, shared)
+    }
+
+    /// True when no task id waits in either queue.
+    pub(super) fn nothing_queued(&self) -> bool {
+        self.ready_queue.borrow().is_empty() && self.cross_thread_wakes.is_empty()
+    }
+
+    /// How many ids wait in the two queues together.
+    #[cfg(test)]
+    pub(crate) fn queued(&self) -> usize {
+        self.ready_queue.borrow().len() + self.cross_thread_wakes.len()
+    }
+
+    /// The task being polled right now, if any (not the main future).
+    pub(crate) fn running_task(&self) -> Option<Id> {
+        match self.activity.get() {
+            Activity::Polling(id) if id != Id::MAIN => Some(id),
+            _ => None,
+        }
+    }
+
+    /// A snapshot of the live tasks (`task::dump`).
+    pub(crate) fn dump(&self) -> TaskDump {
+        self.tasks.borrow().dump(self.tick.get(), self.clock.now())
+    }
+
+    /// How many tasks are alive.
+    pub(crate) fn task_count(&self) -> usize {
+        self.tasks.borrow().len()
+    }
+
+    /// How many ticks have started.
+    pub(crate) fn ticks(&self) -> u64 {
+        self.tick.get()
+    }
+
+    // ----- Time --------------------------------------------------------------
+
+    /// The loop's clock: real, or paused and moved by phase 3.
+    pub(crate) fn now(&self) -> Instant {
+        self.clock.now()
+    }
+
+    /// Arms a timer that phase 1 fires at `deadline` by calling `waker`.
+    pub(crate) fn arm_timer(&self, deadline: Instant, waker: Waker) -> TimerKey {
+        let key = self.timers.borrow_mut().insert(deadline, waker);
+        self.emit(|| LoopEvent::TimerArmed { deadline });
+        key
+    }
+
+    /// Points an armed timer at `waker`; false if it is no longer armed.
+    pub(crate) fn rearm_timer(&self, key: TimerKey, waker: &Waker) -> bool {
+        self.timers.borrow_mut().update_waker(key, waker)
+    }
+
+    /// Disarms a timer (nothing happens if it fired already).
+    pub(crate) fn disarm_timer(&self, key: TimerKey) {
+        self.timers.borrow_mut().remove(key);
+    }
+
+    /// How many timers are armed.
+    #[cfg(test)]
+    pub(crate) fn armed_timers(&self) -> usize {
+        self.timers.borrow().len()
+    }
+
+    // ----- Blocking jobs -----------------------------------------------------
+
+    /// Counts a job `spawn_blocking` sends to the pool until its result is
+    /// back; the `Weak` names this loop to [`uncount_blocking_job`](Self::uncount_blocking_job).
+    pub(crate) fn count_blocking_job(&self) -> Weak<Shared> {
+        let in_flight = self.blocking_in_flight.get() + 1;
+        self.blocking_in_flight.set(in_flight);
+        self.emit(|| LoopEvent::BlockingQueued { in_flight });
+        Arc::downgrade(&self.shared)
+    }
+
+    /// The loop stopped waiting for a job counted by `counted_by` (its
+    /// result came, or its task ended). Nothing happens if another loop
+    /// counted it.
+    pub(crate) fn uncount_blocking_job(&self, counted_by: &Weak<Shared>, received: bool) {
+        if !std::ptr::eq(counted_by.as_ptr(), Arc::as_ptr(&self.shared)) {
+            return;
+        }
+        let in_flight = self.blocking_in_flight.get().saturating_sub(1);
+        self.blocking_in_flight.set(in_flight);
+        self.emit(|| LoopEvent::BlockingDone { in_flight, received });
+    }
+
+    /// This loop's own blocking pool, if its `Builder` set
+    /// `max_blocking_threads`; `None` means the process-wide pool.
+    pub(crate) fn own_blocking_pool(&self) -> Option<Arc<Pool>> {
+        self.blocking_pool.clone()
+    }
+
+    /// A ticket that keeps `block_on` from returning while the job that
+    /// carries it runs on a pool thread.
+    pub(crate) fn blocking_job_ticket(&self) -> JobTicket {
+        self.blocking_jobs.ticket()
+    }
+
+    /// How many blocking jobs a task of this loop still waits for.
+    #[cfg(test)]
+    pub(crate) fn blocking_jobs_in_flight(&self) -> usize {
+        self.blocking_in_flight.get()
     }
 }
 
 /// Does nothing: it exists for debuggers. `break stop_here_before_each_poll`
 /// in gdb (or a function breakpoint in VS Code) stops the loop right
 /// before it polls a task, with the tick number, how many more task ids
-/// wait in the run queue, and the task's number and name as plain
+/// wait in the ready queue, and the task's number and name as plain
 /// arguments (`info args`), no digging through `RefCell`s needed.
 ///
-/// It is called whenever a debug aid is on: always in debug builds, and in
-/// release builds with `AIOLI_DEBUG=1`, `AIOLI_TRACE=1` or the `Builder`
-/// switches (off, the loop skips it with the other hooks).
+/// It is called whenever the loop is observed: always in debug builds
+/// (the hang detectors observe it), and in release builds with
+/// `AIOLI_DEBUG=1`, `AIOLI_TRACE=1`, the `Builder` switches or an
+/// observer of the program's own (with none, the loop skips it with the
+/// events).
 #[inline(never)]
 fn stop_here_before_each_poll(tick: u64, still_queued: usize, task_number: u64, task_name: Option<&str>) {
     // black_box keeps the optimizer from removing the call and its

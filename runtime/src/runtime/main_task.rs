@@ -3,8 +3,8 @@
 //! Tasks must be `'static` because the loop owns them. The main future
 //! need not be: it lives on `block_on`'s stack and may borrow locals. So
 //! it has no slot in the task table. It does have a waker like any task,
-//! with the reserved id [`Id::MAIN`], so waking it puts it in the same run
-//! queue and phase 1 of the tick polls it in turn with everyone else.
+//! with the reserved id [`Id::MAIN`], so waking it puts it in the same
+//! ready queue and phase 2 of the tick polls it in turn with everyone else.
 //!
 //! Chapter: docs/src/04-the-tick.md
 
@@ -13,12 +13,16 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Waker};
 
-use super::core::Core;
+use super::core::{Activity, Core};
+use super::events::{LoopEvent, PollResult};
 use crate::coop;
-use crate::debug::detectors::waker_is_lost;
-use crate::debug::{trace_event, Activity};
-use crate::task::waker::{Shared, TaskWaker};
+use crate::task::waker::TaskWaker;
 use crate::task::Id;
+
+/// References to the main future's `Arc<TaskWaker>` that `MainTask`
+/// itself holds: `waker_state` and the `Waker` made from it. Any more is a
+/// clone some future kept in order to wake it.
+const OWN_WAKER_REFS: usize = 2;
 
 /// `block_on`'s future, its waker, and whether it is done.
 pub(crate) struct MainTask<'a> {
@@ -26,17 +30,15 @@ pub(crate) struct MainTask<'a> {
     waker: Waker,
     waker_state: Arc<TaskWaker>,
     finished: bool,
-    /// The lost-waker warning was given already.
-    warned_lost_waker: bool,
 }
 
 impl<'a> MainTask<'a> {
     /// Wraps the future and wakes it, so the first tick polls it.
-    pub(crate) fn new(future: Pin<&'a mut dyn Future<Output = ()>>, shared: &Arc<Shared>) -> Self {
-        let waker_state = Arc::new(TaskWaker::new(Id::MAIN, shared.clone()));
+    pub(crate) fn new(future: Pin<&'a mut dyn Future<Output = ()>>, core: &Core) -> Self {
+        let waker_state = Arc::new(TaskWaker::new(Id::MAIN, core.shared.clone()));
         let waker = Waker::from(waker_state.clone());
         waker.wake_by_ref();
-        MainTask { future, waker, waker_state, finished: false, warned_lost_waker: false }
+        MainTask { future, waker, waker_state, finished: false }
     }
 
     /// Polls the main future once. A panic here is not caught: it is the
@@ -46,31 +48,28 @@ impl<'a> MainTask<'a> {
             return;
         }
         self.waker_state.clear_scheduled();
+        let observed = core.is_observed();
+        if observed {
+            core.deliver(&LoopEvent::PollStarted { task: Id::MAIN });
+        }
+        let started = (observed && core.times_polls).then(std::time::Instant::now);
         coop::reset();
-        trace_event!(core, "poll main");
         let mut cx = Context::from_waker(&self.waker);
-        core.diag.activity.set(Activity::Polling(Id::MAIN));
-        let started = core.diag.times_polls().then(std::time::Instant::now);
+        core.activity.set(Activity::Polling(Id::MAIN));
         self.finished = self.future.as_mut().poll(&mut cx).is_ready();
         coop::end_poll();
-        core.diag.activity.set(Activity::Idle);
-        if let Some(started) = started {
-            core.after_timed_poll(Id::MAIN, started);
-        }
-        let outcome = if self.finished { "Ready (the program's main future is done)" } else { "Pending" };
-        trace_event!(core, "  main -> {outcome}");
-
-        // Two references are ours: `waker_state` and the `Waker` made from it.
-        if !self.finished
-            && !self.warned_lost_waker
-            && core.diag.settings.lost_waker
-            && waker_is_lost(&self.waker_state, 2)
-        {
-            self.warned_lost_waker = true;
-            core.diag.warn(format_args!(
-                "the main future returned Pending but kept no clone of its waker: unless a task it \
-                 spawned wakes it some other way, the program will hang here"
-            ));
+        core.activity.set(Activity::Idle);
+        if observed {
+            let result = if self.finished {
+                PollResult::Ready
+            } else {
+                PollResult::Pending {
+                    woken_during_poll: self.waker_state.is_scheduled(),
+                    waker_held: Arc::strong_count(&self.waker_state) > OWN_WAKER_REFS,
+                }
+            };
+            let spent = started.map(|started| started.elapsed()).unwrap_or_default();
+            core.deliver(&LoopEvent::Polled { task: Id::MAIN, result, spent });
         }
     }
 

@@ -89,7 +89,7 @@ fn dropping_a_sleep_disarms_its_timer() {
         assert!(outcome.is_err());
         // The timeout's own timer fired; the hour-long one was dropped with
         // the future, so nothing is left in the queue.
-        assert_eq!(with_core(|core| core.timers.borrow().len()), 0);
+        assert_eq!(with_core(|core| core.armed_timers()), 0);
     });
 }
 
@@ -102,7 +102,7 @@ fn finished_and_cancelled_tasks_leave_the_table() {
         done.await.unwrap();
         stuck.abort();
         let _ = stuck.await;
-        assert_eq!(with_core(|core| core.tasks.borrow().len()), 0);
+        assert_eq!(with_core(|core| core.task_count()), 0);
     });
 }
 

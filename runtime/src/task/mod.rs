@@ -14,6 +14,7 @@
 //!
 //! Chapter: docs/src/03-executor.md
 
+mod dump;
 mod join;
 pub(crate) mod table;
 pub(crate) mod waker;
@@ -25,8 +26,8 @@ use std::panic::Location;
 
 use crate::context::with_core;
 
-pub use crate::blocking::{spawn_blocking, BLOCKING_KEEP_ALIVE, MAX_BLOCKING_THREADS};
-pub use crate::debug::dump::{current, dump, TaskDump, TaskState, TaskSummary};
+pub use crate::blocking::{BLOCKING_KEEP_ALIVE, MAX_BLOCKING_THREADS};
+pub use dump::{current, dump, TaskDump, TaskState, TaskSummary};
 pub(crate) use join::{Completion, JoinShared};
 pub use join::{JoinError, JoinHandle};
 pub use yield_now::{yield_now, YieldNow};
@@ -54,6 +55,12 @@ impl Id {
     /// Unlike the slot index it is never reused.
     pub fn number(&self) -> u64 {
         self.generation
+    }
+
+    /// True for the id of `block_on`'s main future, which is not a task
+    /// (loop events name it like one; it prints as `main`).
+    pub fn is_main(&self) -> bool {
+        *self == Id::MAIN
     }
 }
 

@@ -26,6 +26,13 @@ use super::waker::TaskWaker;
 use super::{Completion, Id};
 use crate::time::Instant;
 
+/// References to a task's `Arc<TaskWaker>` that the runtime itself holds
+/// while the task waits: the slot's `Arc`, the slot's `Waker`, and the
+/// `Waker` in its `JoinShared` (used by `abort`). Anything above this is a
+/// clone some future kept in order to wake the task later; with none, and
+/// no wake pending, nothing can ever wake it (the lost-waker detector).
+pub(crate) const OWN_WAKER_REFS: usize = 3;
+
 /// A spawned future with its result type erased: it stores its own output.
 pub(crate) type TaskFuture = Pin<Box<dyn Future<Output = ()>>>;
 
@@ -44,25 +51,20 @@ pub(crate) struct TaskSlot {
     waker_state: Arc<TaskWaker>,
     /// Where the result, panic or cancellation is reported.
     pub(crate) completion: Rc<dyn Completion>,
-    /// `task::Builder::name`, if one was given. An `Rc`: trace lines and
-    /// dumps borrow it often, and a task's name never changes.
-    pub(crate) name: Option<Rc<str>>,
+    /// `task::Builder::name`, if one was given. An `Arc`: the `Spawned`
+    /// event carries it to observers, which may send it to other threads.
+    pub(crate) name: Option<Arc<str>>,
     /// The line of user code that called `spawn`.
     pub(crate) spawned_at: &'static Location<'static>,
     /// The type of the spawned future (it names the `async fn`), for dumps
-    /// and cancellation traces.
+    /// and cancellation events.
     pub(crate) future_type: &'static str,
     /// How many times the loop has polled this task.
     pub(crate) polls: u64,
     /// The tick of the last poll.
     pub(crate) last_poll_tick: u64,
-    /// When the last poll started; recorded only when the loop times polls.
+    /// When the last poll started; recorded only when the loop is observed.
     pub(crate) last_poll_at: Option<Instant>,
-    /// Polls in a row after which the task was already woken again (the
-    /// busy-loop detector counts them).
-    pub(crate) self_wakes_in_row: u32,
-    /// The lost-waker warning was given already (it is given once).
-    pub(crate) warned_lost_waker: bool,
 }
 
 /// A task taken out of its slot for one poll.
@@ -86,7 +88,7 @@ pub(crate) struct NewTask {
     pub(crate) waker: Waker,
     pub(crate) waker_state: Arc<TaskWaker>,
     pub(crate) completion: Rc<dyn Completion>,
-    pub(crate) name: Option<Rc<str>>,
+    pub(crate) name: Option<Arc<str>>,
     pub(crate) spawned_at: &'static Location<'static>,
     pub(crate) future_type: &'static str,
 }
@@ -114,8 +116,6 @@ impl TaskTable {
             polls: 0,
             last_poll_tick: 0,
             last_poll_at: None,
-            self_wakes_in_row: 0,
-            warned_lost_waker: false,
         });
     }
 
@@ -143,7 +143,7 @@ impl TaskTable {
     }
 
     /// Puts the future back after a poll that returned `Pending`, and
-    /// returns the slot for the hang detectors to inspect.
+    /// returns the slot (the loop reads its waker for the `Polled` event).
     pub(crate) fn put_back(&mut self, id: Id, future: TaskFuture, waker: Waker) -> Option<&mut TaskSlot> {
         let slot = self.get_mut(id)?;
         slot.future = Some(future);
@@ -177,10 +177,5 @@ impl TaskSlot {
     /// The state behind the task's waker.
     pub(crate) fn waker_state(&self) -> &Arc<TaskWaker> {
         &self.waker_state
-    }
-
-    /// ` "name"` or nothing, to follow an id in messages.
-    pub(crate) fn quoted_name(&self) -> String {
-        self.name.as_deref().map(|name| format!(" \"{name}\"")).unwrap_or_default()
     }
 }

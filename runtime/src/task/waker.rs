@@ -8,9 +8,14 @@
 //! 1. flips the `scheduled` flag, so a task woken ten times before it runs
 //!    is queued once, not ten times;
 //! 2. queues the task's id: on the loop's own thread (nearly every wake)
-//!    onto the loop's local `VecDeque`, with no atomics at all; from any
-//!    other thread into a `crossbeam-channel` ([`Shared::schedule`]),
-//!    ringing the loop awake if it sleeps in the OS poller.
+//!    onto the loop's ready queue, a plain `VecDeque`, with no atomics at
+//!    all; from any other thread into a `crossbeam-channel`
+//!    ([`Shared::schedule`]), ringing the loop awake if it sleeps in the
+//!    OS poller.
+//!
+//! When an observer wants them, a wake is also reported as a
+//! `LoopEvent::Woken` with its cause; that costs the waker one branch
+//! when none does.
 //!
 //! Wakers must be `Send + Sync` (std requires it, and a blocking-pool thread
 //! or a timer thread may well wake a task) even though tasks themselves
@@ -30,9 +35,9 @@ use crate::context::try_with_core;
 
 /// The part of the loop that other threads may touch.
 pub(crate) struct Shared {
-    /// Sending end of the cross-thread run queue; the loop holds the
-    /// receiving end and moves what arrives onto its local queue.
-    run_queue: Sender<Id>,
+    /// Sending end of the loop's `cross_thread_wakes` channel; phase 2
+    /// moves what arrives onto the ready queue.
+    cross_thread_wakes: Sender<Id>,
     /// Makes `mio::Poll::poll` return early when the loop is blocked in it.
     io_waker: mio::Waker,
     /// True while the loop is in, or about to enter, a blocking poll
@@ -41,27 +46,28 @@ pub(crate) struct Shared {
     /// Whether wakes ring `io_waker` when the loop is parked. Always true,
     /// except in the lost-wakeup demonstration (`Builder::cross_thread_wakeups`).
     ring_when_parked: bool,
-    /// Trace mode or the timeline is on: wakes report their cause.
+    /// Some observer wants `Woken` events: wakes are reported.
     pub(crate) reports_wakes: bool,
     /// Ids woken from other threads since the loop last looked, for the
-    /// trace only (the loop's tracer is not `Send`, so it prints them).
-    remote_wakes: Mutex<Vec<Id>>,
+    /// observers only (they live on the loop's thread, so the loop
+    /// reports these wakes for the threads that made them).
+    wakes_to_report: Mutex<Vec<Id>>,
 }
 
 impl Shared {
     pub(crate) fn new(
-        run_queue: Sender<Id>,
+        cross_thread_wakes: Sender<Id>,
         io_waker: mio::Waker,
         ring_when_parked: bool,
         reports_wakes: bool,
     ) -> Shared {
         Shared {
-            run_queue,
+            cross_thread_wakes,
             io_waker,
             parked: AtomicBool::new(false),
             ring_when_parked,
             reports_wakes,
-            remote_wakes: Mutex::new(Vec::new()),
+            wakes_to_report: Mutex::new(Vec::new()),
         }
     }
 
@@ -69,7 +75,7 @@ impl Shared {
     pub(crate) fn schedule(&self, id: Id) {
         // The receiver lives as long as the loop; once the loop is gone
         // there is nobody to run the task and the send may fail quietly.
-        let _ = self.run_queue.send(id);
+        let _ = self.cross_thread_wakes.send(id);
         // The other half of the lost-wakeup guard in `announce_park`: our
         // send happens before we look at `parked`, the loop's store to
         // `parked` happens before it looks at the queue. The fences make
@@ -95,16 +101,16 @@ impl Shared {
         self.parked.store(false, Ordering::SeqCst);
     }
 
-    /// Notes a wake made on another thread, for the trace.
+    /// Notes a wake made on another thread, for the observers.
     fn note_remote_wake(&self, id: Id) {
-        if let Ok(mut wakes) = self.remote_wakes.lock() {
+        if let Ok(mut wakes) = self.wakes_to_report.lock() {
             wakes.push(id);
         }
     }
 
     /// The wakes other threads made since the last call.
     pub(crate) fn take_remote_wakes(&self) -> Vec<Id> {
-        match self.remote_wakes.lock() {
+        match self.wakes_to_report.lock() {
             Ok(mut wakes) => std::mem::take(&mut *wakes),
             Err(_) => Vec::new(),
         }
@@ -134,25 +140,25 @@ impl TaskWaker {
     }
 
     /// Whether a wake is pending (the task is in, or on its way to, the
-    /// run queue).
+    /// ready queue).
     pub(crate) fn is_scheduled(&self) -> bool {
         self.scheduled.load(Ordering::Acquire)
     }
 }
 
 impl TaskWaker {
-    /// Trace or timeline mode only: report this wake to the loop, which
-    /// names its cause. On the loop's own thread that is immediate; from
-    /// any other thread the id is noted for the loop to report after its
-    /// next wait.
+    /// Only when an observer wants wakes: report this wake to the loop,
+    /// which names its cause. On the loop's own thread that is immediate;
+    /// from any other thread the id is noted for the loop to report after
+    /// its next wait.
     ///
-    /// Cold and out of line, so that with tracing off `wake_by_ref` stays
-    /// as small as if this did not exist.
+    /// Cold and out of line, so that unobserved `wake_by_ref` stays as
+    /// small as if this did not exist.
     #[cold]
     #[inline(never)]
     fn report_wake(&self, queued: bool) {
         let on_loop_thread = try_with_core(|core| {
-            let same_loop = Arc::ptr_eq(&core.shared, &self.shared);
+            let same_loop = core.owns(&self.shared);
             if same_loop {
                 core.report_local_wake(self.id, queued);
             }
@@ -179,12 +185,12 @@ impl Wake for TaskWaker {
         }
         if queue_it {
             // On the loop's own thread the loop is running, not parked:
-            // a push onto its local queue is all it takes. Only wakes from
+            // a push onto its ready queue is all it takes. Only wakes from
             // other threads pay for the channel, the fence and the syscall.
             let queued_locally = try_with_core(|core| {
-                let same_loop = Arc::ptr_eq(&core.shared, &self.shared);
+                let same_loop = core.owns(&self.shared);
                 if same_loop {
-                    core.local_queue.borrow_mut().push_back(self.id);
+                    core.push_ready(self.id);
                 }
                 same_loop
             });

@@ -4,7 +4,7 @@
 //! (`time/timers.rs`), an ordered map keyed by deadline. The loop uses the
 //! earliest deadline as the timeout of its blocking poll (phase 3 of the
 //! tick), and afterwards wakes every entry whose deadline has passed
-//! (phase 2 of the next tick). [`timeout`] races a future against a
+//! (phase 1 of the next tick, right before phase 2 runs the tasks). [`timeout`] races a future against a
 //! `Sleep`; [`interval`] re-arms one `Sleep` each period.
 //!
 //! Time itself comes from the loop's clock (`time/clock.rs`): the real monotonic clock,
@@ -50,7 +50,7 @@ pub struct Instant(std::time::Instant);
 impl Instant {
     /// The current time of the current loop's clock.
     pub fn now() -> Instant {
-        try_with_core(|core| core.clock.now()).unwrap_or_else(|| Instant(std::time::Instant::now()))
+        try_with_core(|core| core.now()).unwrap_or_else(|| Instant(std::time::Instant::now()))
     }
 
     /// Wraps a `std::time::Instant`.

@@ -1,8 +1,9 @@
 //! `Sleep`: a future that is ready once its deadline has passed.
 //!
 //! The first poll arms a timer in the loop's queue with the task's waker;
-//! later polls only refresh the waker if it changed. The loop wakes the
-//! task when the deadline passes (phase 2), and the next poll sees the
+//! later polls only refresh the waker if it changed (all through the
+//! loop's `arm_timer`, `rearm_timer` and `disarm_timer`). The loop wakes the
+//! task when the deadline passes (phase 1), and the next poll sees the
 //! clock past the deadline and returns `Ready`. Dropping a `Sleep` before
 //! then disarms the timer, so a cancelled sleep costs nothing later.
 //!
@@ -74,7 +75,7 @@ impl Sleep {
 
     fn disarm(&mut self) {
         if let Some(key) = self.timer.take() {
-            try_with_core(|core| core.timers.borrow_mut().remove(key));
+            try_with_core(|core| core.disarm_timer(key));
         }
     }
 }
@@ -88,19 +89,18 @@ impl Future for Sleep {
         ready!(coop::poll_proceed(cx));
         let this = &mut *self;
         with_core(|core| {
-            if core.clock.now() >= this.deadline {
+            if core.now() >= this.deadline {
                 if let Some(key) = this.timer.take() {
-                    core.timers.borrow_mut().remove(key);
+                    core.disarm_timer(key);
                 }
                 return Poll::Ready(());
             }
-            let mut timers = core.timers.borrow_mut();
             let still_armed = match this.timer {
-                Some(key) => timers.update_waker(key, cx.waker()),
+                Some(key) => core.rearm_timer(key, cx.waker()),
                 None => false,
             };
             if !still_armed {
-                this.timer = Some(timers.insert(this.deadline, cx.waker().clone()));
+                this.timer = Some(core.arm_timer(this.deadline, cx.waker().clone()));
             }
             Poll::Pending
         })

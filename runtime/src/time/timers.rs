@@ -4,7 +4,7 @@
 //! makes keys unique when two sleeps share a deadline, and makes equal
 //! deadlines fire in the order they were armed. The map answers the two
 //! questions the loop asks in O(log n): "when is the next deadline?"
-//! (phase 3's poll timeout) and "which timers are due?" (phase 2).
+//! (phase 3's poll timeout) and "which timers are due?" (phase 1).
 //!
 //! Production runtimes use a hierarchical timing wheel instead (tokio:
 //! O(1) insert and cancel for millions of timers, at millisecond
@@ -67,13 +67,15 @@ impl TimerQueue {
         self.entries.keys().next().map(|key| key.deadline)
     }
 
-    /// Removes and returns the waker of the earliest timer if it is due.
-    pub(crate) fn pop_due(&mut self, now: Instant) -> Option<Waker> {
+    /// Removes the earliest timer if it is due, and returns its deadline
+    /// and waker.
+    pub(crate) fn pop_due(&mut self, now: Instant) -> Option<(Instant, Waker)> {
         let entry = self.entries.first_entry()?;
-        if entry.key().deadline > now {
+        let deadline = entry.key().deadline;
+        if deadline > now {
             return None;
         }
-        Some(entry.remove())
+        Some((deadline, entry.remove()))
     }
 
     /// How many timers are armed.

@@ -8,23 +8,29 @@
 //! when it ends with tasks still alive and trace or debug mode is on:
 //! those are the tasks it is about to cancel, often a leak.
 //!
+//! The dump is read from the task table, not collected by an observer
+//! like the trace: it must answer with every debug aid off, when nothing
+//! observes the loop. The loop keeps the few counters it needs (polls,
+//! last tick) in each task's slot whatever the settings; the time of the
+//! last poll only when the loop is observed.
+//!
 //! Chapter: docs/src/09-debugging.md
 
 use std::fmt;
 use std::panic::Location;
 use std::time::Duration;
 
+use super::table::{TaskSlot, TaskTable};
+use super::Id;
 use crate::context::{try_with_core, with_core};
-use crate::runtime::core::Core;
-use crate::task::table::TaskSlot;
-use crate::task::Id;
+use crate::time::Instant;
 
 /// Where a task stands in the loop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TaskState {
     /// Being polled right now (the task that asked for the dump).
     Running,
-    /// Woken, waiting in the run queue for its turn.
+    /// Woken, waiting in the ready queue for its turn.
     Scheduled,
     /// Waiting for something (a timer, IO, another task) to wake it.
     Waiting,
@@ -53,8 +59,10 @@ pub struct TaskSummary {
     pub polls: u64,
     /// The tick of its last poll, if it was ever polled.
     pub last_polled_tick: Option<u64>,
-    /// Time since its last poll, when the loop times polls (debug or trace
-    /// mode); by the loop's clock, so virtual under a paused clock.
+    /// Time since its last poll, when the loop times polls (debug mode
+    /// with its slow-poll warning, trace mode, a timeline, or an observer
+    /// of the program's own); by the loop's clock, so virtual under a
+    /// paused clock.
     pub since_last_poll: Option<Duration>,
     /// The line that spawned it.
     pub spawned_at: &'static Location<'static>,
@@ -91,7 +99,7 @@ pub struct TaskDump {
 /// Outside a running aioli loop.
 #[track_caller]
 pub fn dump() -> TaskDump {
-    with_core(Core::dump)
+    with_core(|core| core.dump())
 }
 
 /// The task being polled right now, or `None` in the main future or
@@ -114,18 +122,16 @@ pub fn current() -> Option<TaskSummary> {
     .flatten()
 }
 
-impl Core {
-    /// A snapshot of the task table.
-    pub(crate) fn dump(&self) -> TaskDump {
-        let now = self.clock.now();
-        let tasks = self.tasks.borrow();
-        let mut rows: Vec<TaskSummary> = tasks.iter().map(|(id, slot)| summarize(id, slot, now)).collect();
+impl TaskTable {
+    /// A snapshot of the table, taken during `tick` at `now`.
+    pub(crate) fn dump(&self, tick: u64, now: Instant) -> TaskDump {
+        let mut rows: Vec<TaskSummary> = self.iter().map(|(id, slot)| summarize(id, slot, now)).collect();
         rows.sort_by_key(|row| row.id.number());
-        TaskDump { tick: self.tick.get(), tasks: rows }
+        TaskDump { tick, tasks: rows }
     }
 }
 
-fn summarize(id: Id, slot: &TaskSlot, now: crate::time::Instant) -> TaskSummary {
+fn summarize(id: Id, slot: &TaskSlot, now: Instant) -> TaskSummary {
     let state = if slot.is_being_polled() {
         TaskState::Running
     } else if slot.waker_state().is_scheduled() {
