@@ -13,10 +13,12 @@ use std::rc::Rc;
 
 use crate::runtime::core::Core;
 
+// ANCHOR: current
 thread_local! {
     /// The loop running on this thread, if any. Set only by [`enter`].
     static CURRENT: RefCell<Option<Rc<Core>>> = const { RefCell::new(None) };
 }
+// ANCHOR_END: current
 
 /// The message every loop-less call panics with: it says what to do.
 pub(crate) const NO_LOOP: &str = "no aioli event loop is running on this thread: \

@@ -225,10 +225,13 @@ impl Core {
     {
         let mut tasks = self.tasks.borrow_mut();
         let id = tasks.next_id();
+        // ANCHOR: make_waker
         let waker_state = Arc::new(TaskWaker::new(id, self.shared.clone()));
         let waker = Waker::from(waker_state.clone());
+        // ANCHOR_END: make_waker
         let join = Rc::new(JoinShared::new(waker.clone()));
 
+        // ANCHOR: wrap_future
         // The loop polls futures of one type, `Output = ()`. This wrapper
         // turns the user's future into one: it awaits it and stores the
         // output where the JoinHandle will find it.
@@ -237,6 +240,7 @@ impl Core {
             let value = future.await;
             output.complete(Ok(value));
         });
+        // ANCHOR_END: wrap_future
 
         let name: Option<Arc<str>> = name.map(Arc::from);
         let future_type = std::any::type_name::<F>();

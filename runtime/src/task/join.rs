@@ -32,6 +32,7 @@ use super::Id;
 
 /// Why a task produced no output.
 #[derive(Debug, Clone, PartialEq, Eq)]
+// ANCHOR: join_error
 pub enum JoinError {
     /// The task was aborted (`JoinHandle::abort`, a `TaskGroup` whose
     /// sibling failed) or the loop shut down before it finished. asyncio
@@ -41,6 +42,7 @@ pub enum JoinError {
     /// panic and went on running the other tasks.
     Panicked(String),
 }
+// ANCHOR_END: join_error
 
 impl JoinError {
     /// True for [`JoinError::Cancelled`] (tokio's name for the check).

@@ -39,12 +39,14 @@ pub use yield_now::{yield_now, YieldNow};
 /// never matches the new task living in the same slot: the loop compares
 /// both numbers and ignores the stale one instead of waking a stranger.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+// ANCHOR: id
 pub struct Id {
     /// Index into the loop's task table.
     pub(crate) index: usize,
     /// Spawn counter at the time this task was created; unique per loop.
     pub(crate) generation: u64,
 }
+// ANCHOR_END: id
 
 impl Id {
     /// The id the loop's main future (the one given to `block_on`) wakes
@@ -100,6 +102,7 @@ impl fmt::Debug for Id {
 ///     assert_eq!(handle.await.unwrap(), 42);
 /// });
 /// ```
+// ANCHOR: spawn
 #[track_caller]
 pub fn spawn<F>(future: F) -> JoinHandle<F::Output>
 where
@@ -108,6 +111,7 @@ where
 {
     Builder::new().spawn(future)
 }
+// ANCHOR_END: spawn
 
 /// Spawns a task with options: today a name, shown in errors and traces.
 ///

@@ -119,10 +119,12 @@ impl TaskTable {
         });
     }
 
+    // ANCHOR: get
     /// The slot of `id`, or `None` if that task has ended (a stale id).
     pub(crate) fn get(&self, id: Id) -> Option<&TaskSlot> {
         self.slots.get(id.index).filter(|slot| slot.generation == id.generation)
     }
+    // ANCHOR_END: get
 
     fn get_mut(&mut self, id: Id) -> Option<&mut TaskSlot> {
         self.slots.get_mut(id.index).filter(|slot| slot.generation == id.generation)
