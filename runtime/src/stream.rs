@@ -38,6 +38,7 @@ use crate::sync::mpsc;
 use crate::task::JoinHandle;
 use crate::time::{Instant, Interval};
 
+// ANCHOR: stream_trait
 /// A source of values that arrive over time.
 pub trait Stream {
     /// What the stream yields.
@@ -52,6 +53,7 @@ pub trait Stream {
         (0, None)
     }
 }
+// ANCHOR_END: stream_trait
 
 impl<S: Stream + Unpin + ?Sized> Stream for &mut S {
     type Item = S::Item;

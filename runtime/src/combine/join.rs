@@ -21,6 +21,7 @@ use super::children::Children;
 ///     assert_eq!((a, b), (1, "two"));
 /// });
 /// ```
+// ANCHOR: join
 pub async fn join<A: Future, B: Future>(a: A, b: B) -> (A::Output, B::Output) {
     let (mut a, mut b) = (pin!(a), pin!(b));
     let (mut out_a, mut out_b) = (None, None);
@@ -45,6 +46,7 @@ pub async fn join<A: Future, B: Future>(a: A, b: B) -> (A::Output, B::Output) {
     })
     .await
 }
+// ANCHOR_END: join
 
 /// Runs three futures at once and returns all three outputs.
 pub async fn join3<A: Future, B: Future, C: Future>(a: A, b: B, c: C) -> (A::Output, B::Output, C::Output) {

@@ -84,6 +84,7 @@ pub fn timeout_at<F: Future>(deadline: Instant, future: F) -> impl Future<Output
     race_with_deadline(sleep_until(deadline), limit, future)
 }
 
+// ANCHOR: race_with_deadline
 async fn race_with_deadline<F: Future>(mut timer: Sleep, limit: Duration, future: F) -> Result<F::Output, Elapsed> {
     // `pin!` fixes the future in this async fn's own state, which is itself
     // pinned while it runs: no Box, no unsafe.
@@ -101,3 +102,4 @@ async fn race_with_deadline<F: Future>(mut timer: Sleep, limit: Duration, future
     })
     .await
 }
+// ANCHOR_END: race_with_deadline
