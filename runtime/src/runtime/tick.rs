@@ -193,6 +193,7 @@ impl Core {
         Some(next_deadline.saturating_duration_since(self.clock.now()))
     }
 
+    // ANCHOR: dispatch_io_events
     /// Phase 4. Each event names a registered socket by its token; the
     /// reactor records the readiness and hands back the wakers of the
     /// tasks waiting on it. The cross-thread waker's event needs no
@@ -218,4 +219,5 @@ impl Core {
         }
         self.activity.set(Activity::Idle);
     }
+    // ANCHOR_END: dispatch_io_events
 }
