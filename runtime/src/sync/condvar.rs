@@ -74,6 +74,7 @@ impl Condvar {
     /// again and returns the new guard: `await cond.wait()`.
     ///
     /// Use the same mutex for every wait on one condvar.
+    // ANCHOR: condvar_wait
     pub async fn wait<'a, T: ?Sized>(&self, guard: MutexGuard<'a, T>) -> MutexGuard<'a, T> {
         let mutex = guard.mutex;
         // In line first, unlock second: see the module header.
@@ -82,6 +83,7 @@ impl Condvar {
         notification.await;
         mutex.lock().await
     }
+    // ANCHOR_END: condvar_wait
 
     /// Waits while `condition` holds, re-checking after every notification:
     /// asyncio's `await cond.wait_for(predicate)` (with the test inverted,

@@ -237,11 +237,13 @@ impl<T> Queue<T> {
         self.maxsize
     }
 
+    // ANCHOR: has_free_slot
     /// True if a new item may go in now without taking a slot promised to
     /// a woken putter.
     fn has_free_slot(&self) -> bool {
         self.maxsize == 0 || self.len() + self.putters.borrow().notified_len() < self.maxsize
     }
+    // ANCHOR_END: has_free_slot
 
     /// Adds an item (room already checked) and tells the first getter.
     fn push(&self, item: T) {
