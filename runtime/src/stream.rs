@@ -410,6 +410,7 @@ impl<S: Stream + Unpin> Stream for Take<S> {
 /// # Panics
 ///
 /// Outside an aioli loop, since it spawns a task.
+// ANCHOR: from_task
 #[track_caller]
 pub fn from_task<T, F, Fut>(producer: F) -> FromTask<T>
 where
@@ -421,6 +422,7 @@ where
     let task = crate::spawn(producer(Yielder { sender }));
     FromTask { receiver, task }
 }
+// ANCHOR_END: from_task
 
 /// The stream returned by [`from_task`].
 #[must_use = "streams do nothing unless polled; dropping this one aborts its producer task"]
@@ -439,6 +441,7 @@ impl<T> Stream for FromTask<T> {
     }
 }
 
+// ANCHOR: from_task_drop
 impl<T> Drop for FromTask<T> {
     fn drop(&mut self) {
         // Nobody will read what the producer makes, so stop it making it.
@@ -446,6 +449,7 @@ impl<T> Drop for FromTask<T> {
         self.task.abort();
     }
 }
+// ANCHOR_END: from_task_drop
 
 impl<T> std::fmt::Debug for FromTask<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
