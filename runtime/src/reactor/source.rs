@@ -65,7 +65,6 @@ impl<S: Source> IoSource<S> {
         direction: Direction,
         mut operation: impl FnMut(&S) -> io::Result<R>,
     ) -> Poll<io::Result<R>> {
-    // ANCHOR_END: poll_io
         // IO spends the cooperative budget too, so a socket that is always
         // ready (a fast peer) cannot keep its task from ever yielding.
         ready!(coop::poll_proceed(cx));
@@ -84,6 +83,7 @@ impl<S: Source> IoSource<S> {
             }
         }
     }
+    // ANCHOR_END: poll_io
 
     /// Forgets that `direction` is ready, so the next `poll_io` waits for
     /// an event instead of trying the operation first. For callers that
