@@ -13,7 +13,10 @@ So at build time (`mdbook build` and `mdbook serve` both run this, see
 2. adds one page per linked file, at `code/<path from the repo root>.md`,
    showing the whole file as it is on disk, and one index page per linked
    folder, listing its files (each of which also gets a page);
-3. rewrites those links, in the rendered copy only, to point at the pages.
+3. rewrites those links, in the rendered copy only, to point at the pages;
+4. strips the indentation every line of a code block shares: a method
+   included with `{{#include file.rs:anchor}}` keeps the four spaces of its
+   `impl` block otherwise (mdbook does not dedent anchored includes).
 
 The pages live in memory, inside the book mdbook renders: nothing is
 written to docs/src, so there is no generated folder to keep current or
@@ -119,6 +122,31 @@ def rewrite_links(chapter, src, root, linked):
     chapter["content"] = "\n".join(out)
 
 
+def dedent_code_blocks(chapter):
+    """Removes the indentation all lines of a fenced code block share,
+    beyond the fence's own (a block inside a list item keeps that)."""
+    lines = chapter["content"].split("\n")
+    start = None
+    for number, line in enumerate(lines):
+        opening = re.match(r"^(\s*)(`{3,}|~{3,})", line)
+        if not opening:
+            continue
+        if start is None:
+            start = (number, opening.group(1), opening.group(2))
+            continue
+        begin, fence_indent, mark = start
+        if opening.group(2)[0] != mark[0] or len(opening.group(2)) < len(mark):
+            continue
+        body = range(begin + 1, number)
+        widths = [len(lines[i]) - len(lines[i].lstrip(" ")) for i in body if lines[i].strip()]
+        extra = min(widths, default=0) - len(fence_indent)
+        if extra > 0:
+            for i in body:
+                lines[i] = fence_indent + lines[i][len(fence_indent) + extra :] if lines[i].strip() else ""
+        start = None
+    chapter["content"] = "\n".join(lines)
+
+
 def fenced(text, language):
     """`text` in a code fence longer than any run of backticks inside it."""
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
@@ -183,6 +211,7 @@ def main():
     for chapter in chapters(book["items"]):
         if chapter.get("path"):
             rewrite_links(chapter, src, root, linked)
+            dedent_code_blocks(chapter)
 
     # A linked folder lists its files, and each of them gets a page.
     files = {path for path in linked if not path.endswith("/")}
