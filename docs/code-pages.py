@@ -200,7 +200,7 @@ def chapter_item(name, path, content, sub_items=()):
 
 def main():
     if len(sys.argv) > 1 and sys.argv[1] == "supports":
-        sys.exit(0 if sys.argv[2] == "html" else 1)
+        sys.exit(0 if sys.argv[2:3] == ["html"] else 1)
 
     context, book = json.load(sys.stdin)
     book_root = context["root"]
