@@ -98,6 +98,7 @@ pub struct TaskDump {
 ///
 /// Outside a running aioli loop.
 #[track_caller]
+#[doc(alias = "all_tasks")]
 pub fn dump() -> TaskDump {
     with_core(|core| core.dump())
 }
@@ -114,6 +115,7 @@ pub fn dump() -> TaskDump {
 ///     assert_eq!(name.await.unwrap().as_deref(), Some("worker"));
 /// });
 /// ```
+#[doc(alias = "current_task")]
 pub fn current() -> Option<TaskSummary> {
     try_with_core(|core| {
         let id = core.running_task()?;

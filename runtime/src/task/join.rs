@@ -36,6 +36,7 @@ pub enum JoinError {
     /// The task was aborted (`JoinHandle::abort`, a `TaskGroup` whose
     /// sibling failed) or the loop shut down before it finished. asyncio
     /// raises `CancelledError` in the same situations.
+    #[doc(alias = "CancelledError")]
     Cancelled,
     /// The task panicked; the panic message is kept. The loop caught the
     /// panic and went on running the other tasks.
@@ -182,6 +183,7 @@ impl<T> Completion for JoinShared<T> {
 /// });
 /// ```
 #[must_use = "dropping a JoinHandle detaches the task; bind it with `let _handle =` to keep it"]
+#[doc(alias = "Task")]
 pub struct JoinHandle<T> {
     shared: Rc<JoinShared<T>>,
     id: Id,
@@ -196,6 +198,7 @@ impl<T> JoinHandle<T> {
     /// every value it held is dropped (destructors run), and the handle
     /// resolves to [`JoinError::Cancelled`]. Aborting a finished task
     /// does nothing. asyncio: `task.cancel()`.
+    #[doc(alias = "cancel")]
     pub fn abort(&self) {
         if self.shared.is_finished() {
             return;
@@ -206,6 +209,7 @@ impl<T> JoinHandle<T> {
 
     /// Whether the task has ended, by finishing, panicking or being
     /// cancelled. asyncio: `task.done()`.
+    #[doc(alias = "done")]
     pub fn is_finished(&self) -> bool {
         self.shared.is_finished()
     }
