@@ -247,6 +247,8 @@ impl<T> Future for JoinHandle<T> {
                 *state = JoinState::Running;
                 drop(state);
                 self.shared.register_joiner(cx.waker());
+                // For `aioli pstree` in gdb: who waits for whom.
+                crate::context::try_with_core(|core| core.note_awaited(self.id));
                 Poll::Pending
             }
             JoinState::Taken => panic!(
