@@ -106,7 +106,8 @@ def location(value):
 
 
 def task_id(value):
-    """An aioli `task::Id` as it prints: `main` or `task#N`."""
+    """An aioli `task::Id` as it prints: `main` or `task#N`. Anything with
+    a `generation` field will do (a TaskSlot has one too)."""
     generation = int(value["generation"])
     return "main" if generation == 0 else "task#{}".format(generation)
 
@@ -130,22 +131,26 @@ def current_core():
     return rc["ptr"]["pointer"].dereference()["value"]
 
 
-class Task:
-    """What `aioli ps` shows of one TaskSlot."""
+def optional_id(value):
+    """An `Option<Id>` as `task#N`, `main` or None."""
+    inner = option(value)
+    return task_id(inner) if inner is not None else None
 
-    def __init__(self, index, slot):
+
+class Task:
+    """One TaskSlot (runtime/src/task/table.rs), read into Python."""
+
+    def __init__(self, slot):
         self.slot = slot
-        self.index = index
-        self.id = task_id({"generation": slot["generation"]})
+        # The slot's generation is the task's spawn number, the N of task#N.
+        self.id = task_id(slot)
         name = option(slot["name"])
         self.name = arc_str(name) if name is not None else None
         self.polls = int(slot["polls"])
         self.spawned_at = location(slot["spawned_at"])
         self.future_type = rust_str(slot["future_type"])
-        self.spawned_by = option(slot["spawned_by"])
-        self.spawned_by = task_id(self.spawned_by) if self.spawned_by is not None else None
-        self.awaited_by = option(slot["awaited_by"])
-        self.awaited_by = task_id(self.awaited_by) if self.awaited_by is not None else None
+        self.spawned_by = optional_id(slot["spawned_by"])
+        self.awaited_by = optional_id(slot["awaited_by"])
         self.future = option(slot["future"])
         if self.future is None:
             # The loop moves the future out of the slot while it polls it.
@@ -165,10 +170,11 @@ def live_tasks(core):
     """Every occupied slot of the task table, in spawn order."""
     table = cell(core["tasks"])
     tasks = []
-    for index, entry in enumerate(vec_items(table["slots"]["entries"])):
+    for entry in vec_items(table["slots"]["entries"]):
+        # A free slot is Entry::Vacant(index of the next free slot).
         name, contents = variant(entry)
         if name == "Occupied":
-            tasks.append(Task(index, contents["__0"]))
+            tasks.append(Task(contents["__0"]))
     tasks.sort(key=lambda task: int(task.slot["generation"]))
     return tasks
 
