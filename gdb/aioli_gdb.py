@@ -246,6 +246,7 @@ def coroutine_state(name):
 
 
 def is_state_machine(value):
+    """True for the compiler's state machine of an async fn or block."""
     return re.search(r"\{async_(fn|block)_env#\d+\}", str(value.type)) is not None
 
 
@@ -320,7 +321,8 @@ def waits_on(task):
         return "future: " + short_type(task.future_type)
     type_name, state, contents = chain[-1]
     if state == "Unresumed":
-        return "not started yet: " + short_type(type_name)
+        # Spawned, never polled: its future is still the one given to spawn.
+        return "not polled yet; future: " + short_type(task.future_type)
     if state is None:
         return "awaits " + describe_leaf(contents)
     return "{} in {}".format(short_type(type_name), state)
