@@ -412,6 +412,7 @@ impl<S: Stream + Unpin> Stream for Take<S> {
 /// Outside an aioli loop, since it spawns a task.
 // ANCHOR: from_task
 #[track_caller]
+#[doc(alias = "async_generator")]
 pub fn from_task<T, F, Fut>(producer: F) -> FromTask<T>
 where
     T: 'static,

@@ -124,6 +124,7 @@ pub const BLOCKING_KEEP_ALIVE: Duration = Duration::from_secs(10);
 /// When no aioli loop is running on this thread (then `f` is not run).
 // ANCHOR: spawn_blocking
 #[track_caller]
+#[doc(alias("run_in_executor", "to_thread"))]
 pub fn spawn_blocking<F, T>(f: F) -> JoinHandle<T>
 where
     F: FnOnce() -> T + Send + 'static,

@@ -103,6 +103,7 @@ pub trait AsyncWriteExt: AsyncWrite {
 
     /// Writes all of `buf` (`writer.write(data)` + `await drain()` in
     /// asyncio). Not cancellation-safe: a prefix may have been written.
+    #[doc(alias = "drain")]
     fn write_all<'a>(&'a mut self, buf: &'a [u8]) -> impl Future<Output = io::Result<()>> + 'a
     where
         Self: Unpin,
@@ -159,6 +160,7 @@ pub trait AsyncBufReadExt: AsyncBufRead {
     /// Not cancellation-safe: a partly read line is lost if dropped.
     /// A line that is not UTF-8 gives an error of kind `InvalidData`; for
     /// lines that may not be text, use `read_until(b'\n', ..)`.
+    #[doc(alias = "readline")]
     fn read_line<'a>(&'a mut self, buf: &'a mut String) -> impl Future<Output = io::Result<usize>> + 'a
     where
         Self: Unpin,

@@ -59,6 +59,7 @@ use super::waiters::{wake_all, Notified, WaiterKey, WaiterQueue};
 /// });
 /// ```
 #[derive(Default)]
+#[doc(alias = "Condition")]
 pub struct Condvar {
     /// Tasks waiting for a notification, first come first served.
     waiters: RefCell<WaiterQueue>,

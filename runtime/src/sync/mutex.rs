@@ -60,6 +60,7 @@ use crate::coop;
 /// });
 /// ```
 // ANCHOR: mutex
+#[doc(alias = "Lock")]
 pub struct Mutex<T: ?Sized> {
     /// True from a successful lock until the last guard is gone and no one
     /// waits. Stays true while the lock is handed from one owner to the next.

@@ -37,6 +37,7 @@ pub enum JoinError {
     /// The task was aborted (`JoinHandle::abort`, a `TaskGroup` whose
     /// sibling failed) or the loop shut down before it finished. asyncio
     /// raises `CancelledError` in the same situations.
+    #[doc(alias = "CancelledError")]
     Cancelled,
     /// The task panicked; the panic message is kept. The loop caught the
     /// panic and went on running the other tasks.
@@ -184,6 +185,7 @@ impl<T> Completion for JoinShared<T> {
 /// });
 /// ```
 #[must_use = "dropping a JoinHandle detaches the task; bind it with `let _handle =` to keep it"]
+#[doc(alias = "Task")]
 pub struct JoinHandle<T> {
     shared: Rc<JoinShared<T>>,
     id: Id,
@@ -198,6 +200,7 @@ impl<T> JoinHandle<T> {
     /// every value it held is dropped (destructors run), and the handle
     /// resolves to [`JoinError::Cancelled`]. Aborting a finished task
     /// does nothing. asyncio: `task.cancel()`.
+    #[doc(alias = "cancel")]
     pub fn abort(&self) {
         if self.shared.is_finished() {
             return;
@@ -208,6 +211,7 @@ impl<T> JoinHandle<T> {
 
     /// Whether the task has ended, by finishing, panicking or being
     /// cancelled. asyncio: `task.done()`.
+    #[doc(alias = "done")]
     pub fn is_finished(&self) -> bool {
         self.shared.is_finished()
     }
@@ -245,6 +249,8 @@ impl<T> Future for JoinHandle<T> {
                 *state = JoinState::Running;
                 drop(state);
                 self.shared.register_joiner(cx.waker());
+                // For `aioli pstree` in gdb: who waits for whom.
+                crate::context::try_with_core(|core| core.note_awaited(self.id));
                 Poll::Pending
             }
             JoinState::Taken => panic!(
