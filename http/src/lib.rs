@@ -75,6 +75,7 @@ mod response;
 pub mod server;
 #[cfg(feature = "json")]
 pub mod testing;
+pub mod ws;
 
 pub use app::{App, Handler, Middleware, Next};
 pub use cookie::{Cookie, SameSite};
