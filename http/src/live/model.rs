@@ -22,12 +22,14 @@ use std::time::{Duration, Instant};
 use aioli::runtime::{Direction, LoopEvent, Phase, PollResult, WakeCause, Warning};
 use aioli::task::Id;
 
-/// One loop event and the moment the observer saw it (events carry no
-/// time of their own; the strip and the "ago" columns need one).
+/// One loop event and, if it starts a stretch of work (a tick, a phase,
+/// a poll), the moment the observer saw it. Events carry no time of their
+/// own; the strip and the "ago" columns need one, and an unstamped event
+/// gets the time of the last stamped one before it.
 #[derive(Debug, Clone)]
 pub(crate) struct Stamped {
     /// When the observer was called, on the observed loop's thread.
-    pub(crate) at: Instant,
+    pub(crate) at: Option<Instant>,
     /// The event, cloned.
     pub(crate) event: LoopEvent,
 }
@@ -78,8 +80,12 @@ pub(crate) struct TaskRow {
     pub(crate) polls: u64,
     /// Total time inside its polls.
     pub(crate) busy: Duration,
-    /// When it was last woken, and by what.
-    pub(crate) last_wake: Option<(Instant, String)>,
+    /// When it was last woken, and by what (put in words only when a
+    /// snapshot is written: a wake is frequent, a snapshot is not).
+    pub(crate) last_wake: Option<(Instant, WakeCause)>,
+    /// The sockets it waits on (a key into `Model::sources`), so a wake
+    /// clears only those.
+    pub(crate) on_sources: Vec<usize>,
     /// The warnings it got, by name, once each.
     pub(crate) warnings: Vec<&'static str>,
     /// (bucket number since the model started, time in polls, polls),
@@ -151,7 +157,8 @@ pub(crate) struct Model {
     pub(crate) events: u64,
     /// The observed loop dropped its observer (its runtime is gone).
     pub(crate) ended: bool,
-    /// The latest stamp seen: the observed loop's "now", as far as we know.
+    /// The latest stamp seen: the time of the events after it, until the
+    /// next stamped one.
     pub(crate) last_seen: Instant,
 }
 
@@ -184,7 +191,10 @@ impl Model {
     pub(crate) fn fold(&mut self, stamped: Stamped) {
         let Stamped { at, event } = stamped;
         self.events += 1;
-        self.last_seen = self.last_seen.max(at);
+        if let Some(at) = at {
+            self.last_seen = self.last_seen.max(at);
+        }
+        let at = self.last_seen;
         match event {
             LoopEvent::TickStarted { tick } => self.tick = tick,
             LoopEvent::PhaseEntered { phase } => self.phase = Some(phase),
@@ -221,17 +231,14 @@ impl Model {
                 }
             }
             LoopEvent::Woken { task, cause, .. } => {
-                let text = self.cause_text(cause);
                 let row = self.row(task);
                 if row.state != TaskState::Running && row.state != TaskState::Done {
                     row.state = TaskState::Ready;
                 }
-                row.last_wake = Some((at, text));
+                row.last_wake = Some((at, cause));
                 // Woken, it no longer waits on any socket until it says so again.
-                let number = task.number();
-                for source in self.sources.values_mut() {
-                    source.waiting.retain(|(waiter, _)| *waiter != number);
-                }
+                let on_sources = std::mem::take(&mut row.on_sources);
+                self.stop_waiting(task.number(), &on_sources);
             }
             LoopEvent::TimerArmed { deadline } => {
                 self.timers.push(TimerRow { deadline, armed_by: self.polling });
@@ -242,6 +249,10 @@ impl Model {
                 }
             }
             LoopEvent::IoWaiting { task, source, direction } => {
+                let row = self.row(task);
+                if !row.on_sources.contains(&source) {
+                    row.on_sources.push(source);
+                }
                 let entry = self.sources.entry(source).or_default();
                 entry.waiting.insert((task.number(), direction_name(direction)));
             }
@@ -266,10 +277,8 @@ impl Model {
                 self.blocking_done += 1;
             }
             LoopEvent::TaskEnded { task, .. } => {
-                let number = task.number();
-                self.tasks.remove(&number);
-                for source in self.sources.values_mut() {
-                    source.waiting.retain(|(waiter, _)| *waiter != number);
+                if let Some(row) = self.tasks.remove(&task.number()) {
+                    self.stop_waiting(task.number(), &row.on_sources);
                 }
             }
             LoopEvent::Warned { task, warning } => {
@@ -319,9 +328,19 @@ impl Model {
             polls: 0,
             busy: Duration::ZERO,
             last_wake: None,
+            on_sources: Vec::new(),
             warnings: Vec::new(),
             strip: VecDeque::new(),
         })
+    }
+
+    /// Takes `task` off the waiting lists of `sources`.
+    fn stop_waiting(&mut self, task: u64, sources: &[usize]) {
+        for source in sources {
+            if let Some(source) = self.sources.get_mut(source) {
+                source.waiting.retain(|(waiter, _)| *waiter != task);
+            }
+        }
     }
 
     /// A task's label, from its row if it is alive.
@@ -334,7 +353,7 @@ impl Model {
     }
 
     /// What woke a task, in the page's words.
-    fn cause_text(&self, cause: WakeCause) -> String {
+    pub(crate) fn cause_text(&self, cause: WakeCause) -> String {
         match cause {
             WakeCause::Itself => "itself".to_string(),
             WakeCause::Task(by) => self.label_of(by.number()),

@@ -77,7 +77,7 @@ fn tasks(out: &mut String, model: &Model, now: Instant) {
         match &row.last_wake {
             Some((at, cause)) => {
                 let _ = write!(out, "\"wake_ago_ms\":{},\"wake\":", now.saturating_duration_since(*at).as_millis());
-                string(out, cause);
+                string(out, &model.cause_text(*cause));
             }
             None => out.push_str("\"wake_ago_ms\":null,\"wake\":null"),
         }

@@ -26,6 +26,8 @@ use crossbeam_channel::{Receiver, TryRecvError};
 
 use super::model::{Model, Stamped};
 use super::snapshot::snapshot;
+use super::{BATCH_EVENTS, CHANNEL_CAPACITY};
+use crate::ws::{self, CloseCode, Message, WebSocket};
 use crate::{App, Request, Response, Server};
 
 /// How often the pump empties the channel.
@@ -41,11 +43,17 @@ struct Latest {
     json: RefCell<Rc<str>>,
     /// Bumped at each new snapshot, so a WebSocket sends each one once.
     version: Cell<u64>,
+    /// The observed loop is gone; the last snapshot says so.
+    ended: Cell<bool>,
 }
 
 /// Starts the view's thread, serving on `addr`; returns once the server
 /// listens, with its address, or the error binding it gave.
-pub(crate) fn spawn(addr: SocketAddr, events: Receiver<Stamped>, dropped: Arc<AtomicU64>) -> io::Result<SocketAddr> {
+pub(crate) fn spawn(
+    addr: SocketAddr,
+    events: Receiver<Vec<Stamped>>,
+    dropped: Arc<AtomicU64>,
+) -> io::Result<SocketAddr> {
     let (started, bound) = mpsc::channel();
     std::thread::Builder::new().name("aioli-live-view".into()).spawn(move || {
         let runtime = match aioli::Runtime::builder().ignore_environment().build() {
@@ -66,11 +74,11 @@ pub(crate) fn spawn(addr: SocketAddr, events: Receiver<Stamped>, dropped: Arc<At
 /// The view loop's main future: serve until the observed loop is gone.
 async fn serve(
     addr: SocketAddr,
-    events: Receiver<Stamped>,
+    events: Receiver<Vec<Stamped>>,
     dropped: Arc<AtomicU64>,
     started: mpsc::Sender<io::Result<SocketAddr>>,
 ) {
-    let latest = Rc::new(Latest { json: RefCell::new(Rc::from("{}")), version: Cell::new(0) });
+    let latest = Rc::new(Latest { json: RefCell::new(Rc::from("{}")), version: Cell::new(0), ended: Cell::new(false) });
     let server = match Server::bind(addr).server_name(String::new()).start(app(latest.clone())).await {
         Ok(server) => server,
         Err(error) => {
@@ -89,13 +97,17 @@ async fn serve(
 
 /// Folds events into the model and publishes snapshots, until the
 /// observer is dropped.
-async fn pump(events: Receiver<Stamped>, dropped: Arc<AtomicU64>, latest: &Latest) {
+async fn pump(events: Receiver<Vec<Stamped>>, dropped: Arc<AtomicU64>, latest: &Latest) {
     let mut model = Model::new();
     let mut next_push = Instant::now();
     loop {
+        let mut drained = 0;
         loop {
             match events.try_recv() {
-                Ok(event) => model.fold(event),
+                Ok(batch) => {
+                    drained += 1;
+                    batch.into_iter().for_each(|event| model.fold(event));
+                }
                 Err(TryRecvError::Empty) => break,
                 Err(TryRecvError::Disconnected) => {
                     model.ended = true;
@@ -111,21 +123,63 @@ async fn pump(events: Receiver<Stamped>, dropped: Arc<AtomicU64>, latest: &Lates
             next_push = now + PUSH_EVERY;
         }
         if model.ended {
+            latest.ended.set(true);
             return;
         }
-        aioli::time::sleep(DRAIN_EVERY).await;
+        // A channel found a quarter full is a loop in a hurry: come back
+        // sooner, so fewer of its events are dropped.
+        let hurried = drained * BATCH_EVENTS > CHANNEL_CAPACITY / 4;
+        aioli::time::sleep(if hurried { DRAIN_EVERY / 10 } else { DRAIN_EVERY }).await;
     }
 }
 
-/// The view's routes.
+/// The view's routes: the page, the latest snapshot, the pushes.
 fn app(latest: Rc<Latest>) -> App {
     let for_state = latest.clone();
-    App::new().get("/", |_req: Request| async { Response::html(PAGE) }).get("/state.json", move |_req: Request| {
-        let json = for_state.json.borrow().clone();
-        async move {
-            Response::text(json.to_string())
-                .header("content-type", "application/json")
-                .header("cache-control", "no-store")
-        }
-    })
+    App::new()
+        .get("/", |_req: Request| async { Response::html(PAGE) })
+        .get("/state.json", move |_req: Request| {
+            let json = for_state.json.borrow().clone();
+            async move {
+                Response::text(json.to_string())
+                    .header("content-type", "application/json")
+                    .header("cache-control", "no-store")
+            }
+        })
+        .get("/ws", move |req: Request| {
+            let latest = latest.clone();
+            async move { ws::upgrade(&req, move |socket| push_snapshots(socket, latest)) }
+        })
 }
+
+// ANCHOR: push
+/// One page's WebSocket: sends each new snapshot once, until the page
+/// goes away or the observed loop ends.
+async fn push_snapshots(socket: WebSocket, latest: Rc<Latest>) {
+    let (sender, mut receiver) = socket.split();
+    let pushing = async {
+        let mut sent = 0;
+        loop {
+            let version = latest.version.get();
+            if version != sent {
+                let json = latest.json.borrow().clone();
+                if sender.send(Message::text(json.to_string())).await.is_err() {
+                    return;
+                }
+                sent = version;
+            }
+            if latest.ended.get() {
+                let _ = sender.close(CloseCode::NORMAL, "the observed loop has ended").await;
+                return;
+            }
+            // Checking a counter every 50 ms costs nothing and keeps this
+            // loop plain; pushes still go out within 50 ms of a snapshot.
+            aioli::time::sleep(DRAIN_EVERY).await;
+        }
+    };
+    // The page sends nothing, but reading is how a close or a ping from
+    // it is answered, and how a vanished page is noticed.
+    let listening = async { while let Some(Ok(_)) = receiver.recv().await {} };
+    aioli::select(pushing, listening).await;
+}
+// ANCHOR_END: push
