@@ -109,8 +109,8 @@ async fn workload() {
     let (send, receive) = mpsc::channel(8);
     let receive = std::rc::Rc::new(aioli::sync::Mutex::new(receive));
     for number in 1..=2 {
-        let _detached = TaskBuilder::new().name(&format!("producer {number}")).spawn(producer(number, send.clone()));
-        let _detached = TaskBuilder::new().name(&format!("consumer {number}")).spawn(consumer(receive.clone()));
+        let _detached = TaskBuilder::new().name(format!("producer {number}")).spawn(producer(number, send.clone()));
+        let _detached = TaskBuilder::new().name(format!("consumer {number}")).spawn(consumer(receive.clone()));
     }
     drop(send);
     let _detached = TaskBuilder::new().name("slow poll").spawn(blocks_the_loop());

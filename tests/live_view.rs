@@ -10,6 +10,9 @@
 //!
 //! Chromium is a peer (tests/common/peers.rs): skipped with a visible line
 //! when it is not installed, required under `AIOLI_REQUIRE_PEERS=1`.
+//!
+//! Also here, as it needs an example program too: `AIOLI_LIVE` set for a
+//! program that does not serve the view prints one line naming the fix.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -185,4 +188,29 @@ fn the_page_shows_the_loop_moving_and_its_tasks() {
 
     drop(example);
     let _ = std::fs::remove_dir_all(&profile);
+}
+
+/// `AIOLI_LIVE` in a program whose runtime does not serve the view gets
+/// one line saying what is missing, not silence.
+#[test]
+fn a_program_without_the_view_says_so_once() {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let status = Command::new(cargo)
+        .args(["build", "--quiet", "--example", "03_gather"])
+        .current_dir(&root)
+        .status()
+        .expect("cargo runs");
+    assert!(status.success(), "cargo build --example 03_gather failed");
+    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"));
+    let output = Command::new(target.join("debug").join("examples").join("03_gather"))
+        .env("AIOLI_LIVE", "127.0.0.1:8700")
+        .stdin(Stdio::null())
+        .output()
+        .expect("the example runs");
+    assert!(output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let notices: Vec<&str> = stderr.lines().filter(|line| line.contains("does not serve a live view")).collect();
+    assert_eq!(notices.len(), 1, "one notice, naming the fix:\n{stderr}");
+    assert!(notices[0].contains("aioli_http::live::runtime_builder()"), "{}", notices[0]);
 }

@@ -194,6 +194,7 @@ pub fn observer(addr: impl ToSocketAddrs) -> io::Result<impl FnMut(&LoopEvent) +
 /// # Errors
 ///
 /// `AIOLI_LIVE` is not an address, or the view could not listen on it.
+// ANCHOR: runtime_builder
 pub fn runtime_builder() -> io::Result<Builder> {
     let builder = aioli::Runtime::builder().serves_live_view();
     let Some(addr) = std::env::var(ENV_VAR).ok().filter(|value| !value.trim().is_empty()) else {
@@ -205,6 +206,7 @@ pub fn runtime_builder() -> io::Result<Builder> {
     eprintln!("aioli: live view on http://{}/", view.local_addr());
     Ok(builder.observe(view.observer()))
 }
+// ANCHOR_END: runtime_builder
 
 /// Runs `main` like `aioli::run`, on a runtime from [`runtime_builder`]:
 /// the one-line way to make a program honour `AIOLI_LIVE`.

@@ -95,6 +95,7 @@ async fn serve(
     server.shutdown(Duration::from_millis(200)).await;
 }
 
+// ANCHOR: pump
 /// Folds events into the model and publishes snapshots, until the
 /// observer is dropped.
 async fn pump(events: Receiver<Vec<Stamped>>, dropped: Arc<AtomicU64>, latest: &Latest) {
@@ -132,6 +133,7 @@ async fn pump(events: Receiver<Vec<Stamped>>, dropped: Arc<AtomicU64>, latest: &
         aioli::time::sleep(if hurried { DRAIN_EVERY / 10 } else { DRAIN_EVERY }).await;
     }
 }
+// ANCHOR_END: pump
 
 /// The view's routes: the page, the latest snapshot, the pushes.
 fn app(latest: Rc<Latest>) -> App {

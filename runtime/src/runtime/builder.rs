@@ -224,6 +224,7 @@ impl Builder {
     }
 }
 
+// ANCHOR: live_notice
 /// Prints one line, once per process, if `AIOLI_LIVE` asks for a live view
 /// that this program's runtime does not serve.
 fn notice_unserved_live_view() {
@@ -237,3 +238,4 @@ fn notice_unserved_live_view() {
         );
     });
 }
+// ANCHOR_END: live_notice

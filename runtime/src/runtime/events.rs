@@ -14,8 +14,9 @@
 //! durations, `&'static` spawn sites and type names, and the one thing a
 //! program chooses at run time, a task's name, as an `Arc<str>`. Nothing
 //! borrows the loop, so an observer may clone an event and send it to
-//! another thread (a live view in a browser, say) without slowing the loop
-//! for more than the clone.
+//! another thread without slowing the loop for more than the clone: the
+//! live view in a browser (`aioli_http::live`, docs/src/41-live-view.md)
+//! is fed this way.
 //!
 //! With no observer, each place that reports an event costs one branch
 //! (`Core::emit` checks one `bool`); task polls check it once and run a
