@@ -15,7 +15,8 @@
 //! the loop for 150 ms every two seconds, and one that forgets its waker.
 //! In debug builds the detectors print a "blocked the loop" and a "kept
 //! no clone of its waker" warning; the page marks the same tasks. At the
-//! end it prints what the view received. With `--serve [--port P]` it
+//! end it prints how many events the view had to drop: none, for a loop
+//! that mostly waits. With `--serve [--port P]` it
 //! keeps going until Ctrl-C: open http://127.0.0.1:P/ (default 8700) and
 //! see the tick count run, the phase bar flicker between "3 wait" and the
 //! others, the tasks change state, the slow task's strip turn red.
