@@ -17,6 +17,7 @@ pub(crate) fn routes(app: App) -> App {
     app.get("/ws/echo", echo)
 }
 
+// ANCHOR: echo
 async fn echo(req: Request) -> Response {
     let mut config = Config::default();
     if let Some(limit) = req.query_param("max_message_bytes").and_then(|value| value.parse().ok()) {
@@ -30,3 +31,4 @@ async fn echo(req: Request) -> Response {
         }
     })
 }
+// ANCHOR_END: echo
