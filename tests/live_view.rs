@@ -165,9 +165,11 @@ fn the_page_shows_the_loop_moving_and_its_tasks() {
     // By now the slow task has blocked the loop at least once (every 2 s),
     // and the forgetful one was flagged at its first poll: the screenshot
     // shows both. Saved where AIOLI_LIVE_SCREENSHOT says (the book's copy),
-    // or in the target directory.
+    // or in the temporary directory, checked and removed.
     std::thread::sleep(Duration::from_millis(1500));
-    let shot = std::env::var_os("AIOLI_LIVE_SCREENSHOT")
+    let keep = std::env::var_os("AIOLI_LIVE_SCREENSHOT");
+    let shot = keep
+        .clone()
         .map(PathBuf::from)
         .unwrap_or_else(|| std::env::temp_dir().join(format!("aioli-live-view-{}.png", std::process::id())));
     let shot = if shot.is_relative() { PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(shot) } else { shot };
@@ -184,7 +186,11 @@ fn the_page_shows_the_loop_moving_and_its_tasks() {
     assert!(output.status.success(), "chromium --screenshot failed: {:?}", output.status);
     let png = std::fs::read(&shot).expect("the screenshot was written");
     assert!(png.starts_with(b"\x89PNG"), "the screenshot is a PNG");
-    eprintln!("live view screenshot: {}", shot.display());
+    if keep.is_some() {
+        eprintln!("live view screenshot: {}", shot.display());
+    } else {
+        let _ = std::fs::remove_file(&shot);
+    }
 
     drop(example);
     let _ = std::fs::remove_dir_all(&profile);
