@@ -3,8 +3,8 @@
 //! [`Core`] holds everything the tick works on: the task table, the ready
 //! queue, the timers, the clock, the OS poller, the observers. Its fields
 //! are private to `runtime/`; the rest of the crate reaches the loop
-//! through methods named for what they do (`arm_timer`, `push_ready`,
-//! `count_blocking_job`). This file has the parts that concern a single
+//! through methods named for what they do (`push_ready`, and in
+//! `services.rs` `arm_timer`, `register_socket`, `count_blocking_job`). This file has the parts that concern a single
 //! task: creating it ([`Core::spawn`]), polling it once
 //! ([`Core::poll_task`], where panics are caught and cancellation
 //! happens) or cancelling it; and how the loop reports what it does, as
@@ -22,7 +22,7 @@ use std::io;
 use std::panic::{catch_unwind, AssertUnwindSafe, Location};
 use std::path::PathBuf;
 use std::rc::Rc;
-use std::sync::{Arc, Weak};
+use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
 use crossbeam_channel::Receiver;
@@ -30,7 +30,7 @@ use crossbeam_channel::Receiver;
 use super::events::{CancelReason, Direction, LoopEvent, ObserverCell, PollResult, TaskEnd, WakeCause};
 use super::Builder;
 use crate::blocking::pool::Pool;
-use crate::blocking::running::{JobTicket, RunningJobs};
+use crate::blocking::running::RunningJobs;
 use crate::coop;
 use crate::debug::timeline::Timeline;
 use crate::debug::{self, Output};
@@ -39,8 +39,7 @@ use crate::task::table::{NewTask, TaskFuture, TaskTable, OWN_WAKER_REFS};
 use crate::task::waker::{Shared, TaskWaker};
 use crate::task::{Completion, Id, JoinError, JoinHandle, JoinShared, TaskDump};
 use crate::time::clock::Clock;
-use crate::time::timers::{TimerKey, TimerQueue};
-use crate::time::Instant;
+use crate::time::timers::TimerQueue;
 
 /// The `mio` token of the cross-thread waker. Socket tokens are a slab
 /// index plus a generation that never reaches the top bit (see
@@ -64,14 +63,14 @@ pub(crate) struct Core {
     pub(super) shared: Arc<Shared>,
     /// Pending timers, ordered by deadline.
     pub(super) timers: RefCell<TimerQueue>,
-    /// Registered sockets and the tasks waiting on them. Visible to the
-    /// crate because `reactor/source.rs` registers sockets through it.
-    pub(crate) reactor: RefCell<Reactor>,
+    /// Registered sockets and the tasks waiting on them (sockets reach
+    /// it through `register_socket` and its siblings, in `services.rs`).
+    pub(super) reactor: RefCell<Reactor>,
     /// Real or paused time; `time::Instant::now()` reads it.
     pub(super) clock: Clock,
     /// The OS poller (epoll on Linux, kqueue on macOS) that phase 3 blocks
-    /// in. Visible to the crate for the same reason as `reactor`.
-    pub(crate) poller: RefCell<mio::Poll>,
+    /// in.
+    pub(super) poller: RefCell<mio::Poll>,
     /// Readiness events filled by the last poll, read by phase 4.
     pub(super) io_events: RefCell<mio::Events>,
     /// How many ticks have started. Traces and the debugger show it.
@@ -102,7 +101,7 @@ pub(crate) struct Core {
     pub(super) blocking_jobs: Arc<RunningJobs>,
     /// This loop's own blocking pool (`Builder::max_blocking_threads`),
     /// or `None` for the process-wide one; see `blocking/pool.rs`.
-    blocking_pool: Option<Arc<Pool>>,
+    pub(super) blocking_pool: Option<Arc<Pool>>,
 }
 
 /// What the loop is doing right now: a wake names its cause from this.
@@ -473,77 +472,6 @@ impl Core {
     /// How many ticks have started.
     pub(crate) fn ticks(&self) -> u64 {
         self.tick.get()
-    }
-
-    // ----- Time --------------------------------------------------------------
-
-    /// The loop's clock: real, or paused and moved by phase 3.
-    pub(crate) fn now(&self) -> Instant {
-        self.clock.now()
-    }
-
-    /// Arms a timer that phase 1 fires at `deadline` by calling `waker`.
-    pub(crate) fn arm_timer(&self, deadline: Instant, waker: Waker) -> TimerKey {
-        let key = self.timers.borrow_mut().insert(deadline, waker);
-        self.emit(|| LoopEvent::TimerArmed { deadline });
-        key
-    }
-
-    /// Points an armed timer at `waker`; false if it is no longer armed.
-    pub(crate) fn rearm_timer(&self, key: TimerKey, waker: &Waker) -> bool {
-        self.timers.borrow_mut().update_waker(key, waker)
-    }
-
-    /// Disarms a timer (nothing happens if it fired already).
-    pub(crate) fn disarm_timer(&self, key: TimerKey) {
-        self.timers.borrow_mut().remove(key);
-    }
-
-    /// How many timers are armed.
-    #[cfg(test)]
-    pub(crate) fn armed_timers(&self) -> usize {
-        self.timers.borrow().len()
-    }
-
-    // ----- Blocking jobs -----------------------------------------------------
-
-    /// Counts a job `spawn_blocking` sends to the pool until its result is
-    /// back; the `Weak` names this loop to [`uncount_blocking_job`](Self::uncount_blocking_job).
-    pub(crate) fn count_blocking_job(&self) -> Weak<Shared> {
-        let in_flight = self.blocking_in_flight.get() + 1;
-        self.blocking_in_flight.set(in_flight);
-        self.emit(|| LoopEvent::BlockingQueued { in_flight });
-        Arc::downgrade(&self.shared)
-    }
-
-    /// The loop stopped waiting for a job counted by `counted_by` (its
-    /// result came, or its task ended). Nothing happens if another loop
-    /// counted it.
-    pub(crate) fn uncount_blocking_job(&self, counted_by: &Weak<Shared>, received: bool) {
-        if !std::ptr::eq(counted_by.as_ptr(), Arc::as_ptr(&self.shared)) {
-            return;
-        }
-        let in_flight = self.blocking_in_flight.get().saturating_sub(1);
-        self.blocking_in_flight.set(in_flight);
-        self.emit(|| LoopEvent::BlockingDone { in_flight, received });
-    }
-
-    /// This loop's own blocking pool, if its `Builder` set
-    /// `max_blocking_threads`; `None` means the process-wide pool.
-    pub(crate) fn own_blocking_pool(&self) -> Option<Arc<Pool>> {
-        self.blocking_pool.clone()
-    }
-
-    /// A ticket that keeps `block_on` from returning while the job that
-    /// carries it runs on a pool thread.
-    pub(crate) fn blocking_job_ticket(&self) -> JobTicket {
-        self.blocking_jobs.ticket()
-    }
-
-    /// How many blocking jobs a task of this loop still waits for.
-    #[cfg(test)]
-    pub(crate) fn blocking_jobs_in_flight(&self) -> usize {
-        self.blocking_in_flight.get()
     }
 }
 
