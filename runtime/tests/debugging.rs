@@ -477,3 +477,36 @@ fn the_dump_says_who_spawned_a_task_and_who_awaits_it() {
         parent.await.unwrap();
     });
 }
+
+/// An observer that panics on every event (one that sends each event to a
+/// closed channel and unwraps, say) fails `block_on` once. The unwinding
+/// drops the runtime, which cancels the tasks left; were those events
+/// delivered, the observer would panic again during the unwinding and
+/// abort the whole process, this test binary included.
+#[test]
+fn an_observer_that_keeps_panicking_fails_the_run_once_without_aborting() {
+    let outcome = std::panic::catch_unwind(|| {
+        let broken = Rc::new(Cell::new(false));
+        let runtime = Builder::new()
+            .debug(false)
+            .trace(false)
+            .paused_clock(true)
+            .observe(move |event| {
+                if broken.get() {
+                    panic!("the observer's channel is closed");
+                }
+                if matches!(event, LoopEvent::TaskEnded { .. }) {
+                    broken.set(true);
+                }
+            })
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let _left_sleeping = aioli::spawn(sleep(Duration::from_secs(3600)));
+            aioli::spawn(async {}).await.unwrap();
+            sleep(Duration::from_millis(10)).await;
+        });
+    });
+    let payload = outcome.expect_err("the observer's panic leaves block_on");
+    assert_eq!(payload.downcast_ref::<&str>(), Some(&"the observer's channel is closed"));
+}

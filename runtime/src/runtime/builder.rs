@@ -154,7 +154,9 @@ impl Builder {
     ///
     /// An observer should be quick, and must not drive the loop itself
     /// (spawn, sleep, wake): events it causes are not delivered to it. A
-    /// cloned `Builder` shares its observers with the original.
+    /// cloned `Builder` shares its observers with the original. A panic in
+    /// an observer leaves `block_on`; the events of the cancelling that
+    /// follows while it unwinds are not delivered.
     /// With no observer and no debug aid, each event costs the loop one
     /// branch.
     ///

@@ -168,6 +168,13 @@ impl Core {
     /// Hands `event` to every observer, in the order they were added.
     #[inline(never)]
     pub(super) fn deliver(&self, event: &LoopEvent) {
+        // While a panic unwinds out of `block_on`, dropping the runtime
+        // cancels the tasks left. Were those events delivered, an observer
+        // that panicked once (an `unwrap` on a closed channel) would panic
+        // again, and a panic during unwinding aborts the process.
+        if std::thread::panicking() {
+            return;
+        }
         for observer in &self.observers {
             // An observer that drives the loop (spawns, sleeps) would be
             // called again from inside itself: it misses those events
