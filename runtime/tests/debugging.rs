@@ -510,3 +510,73 @@ fn an_observer_that_keeps_panicking_fails_the_run_once_without_aborting() {
     let payload = outcome.expect_err("the observer's panic leaves block_on");
     assert_eq!(payload.downcast_ref::<&str>(), Some(&"the observer's channel is closed"));
 }
+
+/// Observers run with no borrow of the loop's state held: one that reads
+/// the task table on every event (a live view does) and spawns a task on
+/// some of them must see no `BorrowError` anywhere, in polls, wakes,
+/// timers, cancellations or the shutdown.
+#[test]
+fn an_observer_may_read_the_task_table_and_spawn_on_any_event() {
+    let spawned = Rc::new(Cell::new(0));
+    let counter = spawned.clone();
+    let runtime = Builder::new()
+        .debug(false)
+        .trace(false)
+        .paused_clock(true)
+        .observe(move |event| {
+            let _ = aioli::task::dump();
+            if matches!(event, LoopEvent::TimerFired { .. }) {
+                counter.set(counter.get() + 1);
+                drop(aioli::spawn(async {}));
+            }
+        })
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let napper = aioli::spawn(sleep(Duration::from_millis(5)));
+        let doomed = aioli::spawn(sleep(Duration::from_secs(3600)));
+        napper.await.unwrap();
+        doomed.abort();
+        assert!(doomed.await.is_err());
+        let _left = aioli::spawn(sleep(Duration::from_secs(3600)));
+        sleep(Duration::from_millis(5)).await;
+    });
+    assert_eq!(spawned.get(), 2, "one spawn per timer that fired");
+}
+
+/// A task's future whose destructor spawns and wakes, dropped by an abort
+/// and by the shutdown: the loop holds no borrow of its table then.
+#[test]
+fn a_destructor_may_spawn_and_wake_when_its_task_is_cancelled() {
+    struct SpawnsOnDrop(Rc<Cell<u32>>);
+    impl Drop for SpawnsOnDrop {
+        fn drop(&mut self) {
+            self.0.set(self.0.get() + 1);
+            drop(aioli::spawn(async {}));
+            std::task::Waker::noop().wake_by_ref();
+            let _ = aioli::task::dump();
+        }
+    }
+    let drops = Rc::new(Cell::new(0));
+    let (builder, _lines) = captured(|builder| builder.paused_clock(true));
+    let runtime = builder.build().unwrap();
+    let seen = drops.clone();
+    runtime.block_on(async move {
+        for _ in 0..2 {
+            let guard = SpawnsOnDrop(seen.clone());
+            let task = aioli::spawn(async move {
+                let _guard = guard;
+                sleep(Duration::from_secs(3600)).await;
+            });
+            aioli::task::yield_now().await;
+            task.abort();
+        }
+        let guard = SpawnsOnDrop(seen.clone());
+        drop(aioli::spawn(async move {
+            let _guard = guard;
+            sleep(Duration::from_secs(3600)).await;
+        }));
+        aioli::task::yield_now().await;
+    });
+    assert_eq!(drops.get(), 3);
+}
