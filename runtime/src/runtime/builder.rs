@@ -17,10 +17,11 @@ use std::path::PathBuf;
 use std::rc::Rc;
 use std::time::Duration;
 
-use super::core::Core;
+use super::core::{Core, Watchers};
 use super::events::LoopEvent;
+use super::shutdown::AtExit;
 use super::Runtime;
-use crate::debug::DebugSettings;
+use crate::debug::{self, DebugSettings};
 
 /// Settings for a [`Runtime`].
 ///
@@ -193,6 +194,17 @@ impl Builder {
 
     /// Creates the runtime: its poller and its cross-thread waker.
     pub fn build(self) -> io::Result<Runtime> {
-        Ok(Runtime { core: Rc::new(Core::new(&self)?) })
+        // The debug aids are made here, not in `Core::new`: the loop knows
+        // observers, never the aids themselves (`debug/` and `core.rs`
+        // import nothing of each other).
+        let aids = debug::observers(&self.debug);
+        let at_exit = AtExit { dump_tasks: self.debug.dump_at_exit, output: aids.output, timeline: aids.timeline };
+        let watchers = Watchers {
+            observers: aids.observers,
+            wants_wakes: aids.wants_wakes,
+            times_polls: aids.times_polls,
+            at_exit,
+        };
+        Ok(Runtime { core: Rc::new(Core::new(&self, watchers)?) })
     }
 }

@@ -20,7 +20,6 @@ use std::collections::VecDeque;
 use std::future::Future;
 use std::io;
 use std::panic::{catch_unwind, AssertUnwindSafe, Location};
-use std::path::PathBuf;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
@@ -28,12 +27,11 @@ use std::task::{Context, Poll, Waker};
 use crossbeam_channel::Receiver;
 
 use super::events::{CancelReason, Direction, LoopEvent, ObserverCell, PollResult, TaskEnd, WakeCause};
+use super::shutdown::AtExit;
 use super::Builder;
 use crate::blocking::pool::Pool;
 use crate::blocking::running::RunningJobs;
 use crate::coop;
-use crate::debug::timeline::Timeline;
-use crate::debug::{self, Output};
 use crate::reactor::Reactor;
 use crate::task::table::{NewTask, TaskFuture, TaskTable, OWN_WAKER_REFS};
 use crate::task::waker::{Shared, TaskWaker};
@@ -86,12 +84,9 @@ pub(crate) struct Core {
     /// An observer reads durations, so polls and waits are timed (only
     /// looked at when `observed`).
     pub(super) times_polls: bool,
-    /// Where warnings and the exit dump go (a custom sink, or stderr).
-    pub(super) output: Output,
-    /// List the tasks left when `block_on` ends (debug or trace mode).
-    pub(super) dump_at_exit: bool,
-    /// The timeline being recorded and the file it goes to, if asked for.
-    pub(super) timeline: Option<(Rc<RefCell<Timeline>>, PathBuf)>,
+    /// What `block_on`'s end reports: the tasks left, slow blocking
+    /// jobs, the timeline file (see `shutdown.rs`).
+    pub(super) at_exit: AtExit,
     /// `spawn_blocking` jobs whose results have not come back yet. While
     /// any is running, a paused clock must not jump: the job's result is
     /// "about to happen" even though no task or timer shows it.
@@ -102,6 +97,18 @@ pub(crate) struct Core {
     /// This loop's own blocking pool (`Builder::max_blocking_threads`),
     /// or `None` for the process-wide one; see `blocking/pool.rs`.
     pub(super) blocking_pool: Option<Arc<Pool>>,
+}
+
+/// Who watches a new loop, and what it needs to know about them.
+pub(super) struct Watchers {
+    /// The observers, in the order events reach them.
+    pub(super) observers: Vec<ObserverCell>,
+    /// Some observer wants `Woken` events (they cost a report per wake).
+    pub(super) wants_wakes: bool,
+    /// Some observer reads how long polls and waits take.
+    pub(super) times_polls: bool,
+    /// What to report when `block_on` ends.
+    pub(super) at_exit: AtExit,
 }
 
 /// What the loop is doing right now: a wake names its cause from this.
@@ -122,13 +129,15 @@ pub(super) enum Activity {
 }
 
 impl Core {
-    pub(super) fn new(settings: &Builder) -> io::Result<Core> {
+    /// A loop with `settings`, reporting to `watchers` (which the
+    /// `Builder` makes from its debug settings and the program's own
+    /// observers: this file names no debug aid).
+    pub(super) fn new(settings: &Builder, watchers: Watchers) -> io::Result<Core> {
         let poller = mio::Poll::new()?;
         let io_waker = mio::Waker::new(poller.registry(), WAKER_TOKEN)?;
         let (sender, receiver) = crossbeam_channel::unbounded();
-        let aids = debug::observers(&settings.debug);
-        let observed = !aids.observers.is_empty();
-        let shared = Shared::new(sender, io_waker, settings.cross_thread_wakeups, aids.wants_wakes);
+        let observed = !watchers.observers.is_empty();
+        let shared = Shared::new(sender, io_waker, settings.cross_thread_wakeups, watchers.wants_wakes);
         Ok(Core {
             tasks: RefCell::new(TaskTable::default()),
             cross_thread_wakes: receiver,
@@ -142,12 +151,10 @@ impl Core {
             tick: Cell::new(0),
             tick_batch: settings.tick_batch,
             activity: Cell::new(Activity::Idle),
-            observers: aids.observers,
+            observers: watchers.observers,
             observed,
-            times_polls: aids.times_polls,
-            output: aids.output,
-            dump_at_exit: settings.debug.dump_at_exit,
-            timeline: aids.timeline,
+            times_polls: watchers.times_polls,
+            at_exit: watchers.at_exit,
             blocking_in_flight: Cell::new(0),
             blocking_jobs: Arc::default(),
             blocking_pool: crate::blocking::pool::for_loop(settings.max_blocking_threads),
