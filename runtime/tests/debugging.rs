@@ -24,6 +24,26 @@ fn captured(configure: impl FnOnce(Builder) -> Builder) -> (Builder, Rc<RefCell<
     (builder, lines)
 }
 
+/// The events of the timeline file at `path`, which is removed.
+fn read_timeline(path: &std::path::Path) -> Vec<serde_json::Value> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let _ = std::fs::remove_file(path);
+    let mut json: serde_json::Value = serde_json::from_str(&text).expect("the timeline must be valid JSON");
+    match json["traceEvents"].take() {
+        serde_json::Value::Array(events) => events,
+        other => panic!("traceEvents is not an array: {other}"),
+    }
+}
+
+/// The track (`tid`) the timeline named `name` (`"main"`, `"event loop"`,
+/// `task#1 "worker"`).
+fn track_named(events: &[serde_json::Value], name: &str) -> Option<u64> {
+    events
+        .iter()
+        .find(|event| event["ph"] == "M" && event["name"] == "thread_name" && event["args"]["name"] == name)
+        .and_then(|event| event["tid"].as_u64())
+}
+
 fn count_matching(lines: &[String], needle: &str) -> usize {
     lines.iter().filter(|line| line.contains(needle)).count()
 }
@@ -349,17 +369,8 @@ fn the_timeline_is_chrome_trace_json_with_a_slice_per_poll() {
         });
         worker.await.unwrap();
     });
-    let text = std::fs::read_to_string(&path).unwrap();
-    let _ = std::fs::remove_file(&path);
-    let json: serde_json::Value = serde_json::from_str(&text).expect("the timeline must be valid JSON");
-    let events = json["traceEvents"].as_array().expect("a traceEvents array");
-
-    let track_of = |name: &str| {
-        events
-            .iter()
-            .find(|event| event["ph"] == "M" && event["name"] == "thread_name" && event["args"]["name"] == name)
-            .and_then(|event| event["tid"].as_u64())
-    };
+    let events = read_timeline(&path);
+    let track_of = |name: &str| track_named(&events, name);
     let worker_track = track_of("task#1 \"worker\"").expect("the worker has a named track");
     assert!(track_of("event loop").is_some() && track_of("main").is_some());
 
@@ -409,17 +420,8 @@ fn the_timeline_draws_an_arrow_from_each_wake_to_the_poll_it_caused() {
         });
         worker.await.unwrap(); // main is woken by the worker finishing
     });
-    let text = std::fs::read_to_string(&path).unwrap();
-    let _ = std::fs::remove_file(&path);
-    let json: serde_json::Value = serde_json::from_str(&text).expect("the timeline must be valid JSON");
-    let events = json["traceEvents"].as_array().expect("a traceEvents array");
-    let track_of = |name: &str| {
-        events
-            .iter()
-            .find(|event| event["ph"] == "M" && event["name"] == "thread_name" && event["args"]["name"] == name)
-            .and_then(|event| event["tid"].as_u64())
-            .unwrap_or_else(|| panic!("no track named {name}"))
-    };
+    let events = read_timeline(&path);
+    let track_of = |name: &str| track_named(&events, name).unwrap_or_else(|| panic!("no track named {name}"));
     let (loop_track, main_track, worker_track) =
         (track_of("event loop"), track_of("main"), track_of("task#1 \"worker\""));
 
