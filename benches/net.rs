@@ -57,130 +57,107 @@ fn measure(reps: usize, mut run: impl FnMut() -> Duration) -> Duration {
     times[times.len() / 2]
 }
 
-fn aioli_echo(rounds: usize) -> Duration {
-    use aioli::io::{AsyncReadExt, AsyncWriteExt};
+// Each workload is written once, as a macro over the runtime's crate
+// name: aioli and tokio spell `net::TcpListener`, `net::TcpStream` and
+// `io::{AsyncReadExt, AsyncWriteExt}` alike, so the two sides run the same
+// code and differ only in the runtime under it (and in how a non-`Send`
+// task is spawned, passed as `$spawn`).
+
+/// Runs `workload` on a fresh aioli loop with its debug aids off.
+fn on_aioli<F: std::future::Future>(workload: F) -> F::Output {
     let runtime = aioli::Runtime::builder().debug(false).build().expect("runtime");
-    runtime.block_on(async {
-        let listener = aioli::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        let server = aioli::spawn(async move {
-            let (mut socket, _) = listener.accept().await?;
-            socket.set_nodelay(true)?;
-            let mut buf = [0u8; 64];
-            loop {
-                socket.read_exact(&mut buf).await?;
-                socket.write_all(&buf).await?;
+    runtime.block_on(workload)
+}
+
+/// Runs `workload` on a fresh tokio current-thread runtime, inside a
+/// `LocalSet` so that its tasks need not be `Send` either.
+fn on_tokio<F: std::future::Future>(workload: F) -> F::Output {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    tokio::task::LocalSet::new().block_on(&runtime, workload)
+}
+
+/// `rounds` round trips of 64 bytes to an echo task; the time they took.
+macro_rules! echo {
+    ($rt:ident, $spawn:path, $rounds:expr) => {
+        async {
+            use $rt::io::{AsyncReadExt, AsyncWriteExt};
+            let listener = $rt::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+            let addr = listener.local_addr().expect("addr");
+            let server = $spawn(async move {
+                let (mut socket, _) = listener.accept().await?;
+                socket.set_nodelay(true)?;
+                let mut buf = [0u8; 64];
+                loop {
+                    socket.read_exact(&mut buf).await?;
+                    socket.write_all(&buf).await?;
+                }
+                #[allow(unreachable_code)]
+                Ok::<(), std::io::Error>(())
+            });
+            let mut client = $rt::net::TcpStream::connect(addr).await.expect("connect");
+            client.set_nodelay(true).expect("nodelay");
+            let (message, mut reply) = ([7u8; 64], [0u8; 64]);
+            let start = Instant::now();
+            for _ in 0..$rounds {
+                client.write_all(&message).await.expect("write");
+                client.read_exact(&mut reply).await.expect("read");
             }
-            #[allow(unreachable_code)]
-            Ok::<(), std::io::Error>(())
-        });
-        let mut client = aioli::net::TcpStream::connect(addr).await.expect("connect");
-        client.set_nodelay(true).expect("nodelay");
-        let (message, mut reply) = ([7u8; 64], [0u8; 64]);
-        let start = Instant::now();
-        for _ in 0..rounds {
-            client.write_all(&message).await.expect("write");
-            client.read_exact(&mut reply).await.expect("read");
+            let elapsed = start.elapsed();
+            server.abort();
+            elapsed
         }
-        let elapsed = start.elapsed();
-        server.abort();
-        elapsed
-    })
+    };
+}
+
+fn aioli_echo(rounds: usize) -> Duration {
+    on_aioli(echo!(aioli, aioli::spawn, rounds))
 }
 
 fn tokio_echo(rounds: usize) -> Duration {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
-    let local = tokio::task::LocalSet::new();
-    local.block_on(&runtime, async {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        let server = tokio::task::spawn_local(async move {
-            let (mut socket, _) = listener.accept().await?;
-            socket.set_nodelay(true)?;
-            let mut buf = [0u8; 64];
-            loop {
-                socket.read_exact(&mut buf).await?;
-                socket.write_all(&buf).await?;
-            }
-            #[allow(unreachable_code)]
-            Ok::<(), std::io::Error>(())
-        });
-        let mut client = tokio::net::TcpStream::connect(addr).await.expect("connect");
-        client.set_nodelay(true).expect("nodelay");
-        let (message, mut reply) = ([7u8; 64], [0u8; 64]);
-        let start = Instant::now();
-        for _ in 0..rounds {
-            client.write_all(&message).await.expect("write");
-            client.read_exact(&mut reply).await.expect("read");
-        }
-        let elapsed = start.elapsed();
-        server.abort();
-        elapsed
-    })
+    on_tokio(echo!(tokio, tokio::task::spawn_local, rounds))
 }
 
 const MIB: usize = 1024 * 1024;
 
-fn aioli_stream(total_mib: usize) -> Duration {
-    use aioli::io::{AsyncReadExt, AsyncWriteExt};
-    let runtime = aioli::Runtime::builder().debug(false).build().expect("runtime");
-    runtime.block_on(async {
-        let listener = aioli::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        let sink = aioli::spawn(async move {
-            let (mut socket, _) = listener.accept().await?;
-            let mut buf = vec![0u8; 256 * 1024];
-            let mut received = 0;
-            while received < total_mib * MIB {
-                let n = socket.read(&mut buf).await?;
-                if n == 0 {
-                    break;
+/// `total_mib` writes of 1 MiB to a task that reads and drops them; the
+/// time until it has read the last byte.
+macro_rules! stream {
+    ($rt:ident, $spawn:path, $total_mib:expr) => {
+        async {
+            use $rt::io::{AsyncReadExt, AsyncWriteExt};
+            let total_mib: usize = $total_mib;
+            let listener = $rt::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+            let addr = listener.local_addr().expect("addr");
+            let sink = $spawn(async move {
+                let (mut socket, _) = listener.accept().await?;
+                let mut buf = vec![0u8; 256 * 1024];
+                let mut received = 0;
+                while received < total_mib * MIB {
+                    let n = socket.read(&mut buf).await?;
+                    if n == 0 {
+                        break;
+                    }
+                    received += n;
                 }
-                received += n;
+                Ok::<usize, std::io::Error>(received)
+            });
+            let mut client = $rt::net::TcpStream::connect(addr).await.expect("connect");
+            let block = vec![1u8; MIB];
+            let start = Instant::now();
+            for _ in 0..total_mib {
+                client.write_all(&block).await.expect("write");
             }
-            Ok::<usize, std::io::Error>(received)
-        });
-        let mut client = aioli::net::TcpStream::connect(addr).await.expect("connect");
-        let block = vec![1u8; MIB];
-        let start = Instant::now();
-        for _ in 0..total_mib {
-            client.write_all(&block).await.expect("write");
+            let received = sink.await.expect("sink task").expect("sink io");
+            assert_eq!(received, total_mib * MIB);
+            start.elapsed()
         }
-        let received = sink.await.expect("sink task").expect("sink io");
-        assert_eq!(received, total_mib * MIB);
-        start.elapsed()
-    })
+    };
+}
+
+fn aioli_stream(total_mib: usize) -> Duration {
+    on_aioli(stream!(aioli, aioli::spawn, total_mib))
 }
 
 fn tokio_stream(total_mib: usize) -> Duration {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
-    let local = tokio::task::LocalSet::new();
-    local.block_on(&runtime, async {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        let sink = tokio::task::spawn_local(async move {
-            let (mut socket, _) = listener.accept().await?;
-            let mut buf = vec![0u8; 256 * 1024];
-            let mut received = 0;
-            while received < total_mib * MIB {
-                let n = socket.read(&mut buf).await?;
-                if n == 0 {
-                    break;
-                }
-                received += n;
-            }
-            Ok::<usize, std::io::Error>(received)
-        });
-        let mut client = tokio::net::TcpStream::connect(addr).await.expect("connect");
-        let block = vec![1u8; MIB];
-        let start = Instant::now();
-        for _ in 0..total_mib {
-            client.write_all(&block).await.expect("write");
-        }
-        let received = sink.await.expect("sink task").expect("sink io");
-        assert_eq!(received, total_mib * MIB);
-        start.elapsed()
-    })
+    on_tokio(stream!(tokio, tokio::task::spawn_local, total_mib))
 }

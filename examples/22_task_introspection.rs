@@ -87,7 +87,7 @@ async fn all_tasks() -> (JoinHandle<u32>, HashMap<Id, JoinHandle<()>>) {
     println!("   right after spawning (none has run yet):");
     print_rows(&task::dump());
 
-    // One yield: main goes to the back of the run queue, behind the four
+    // One yield: main goes to the back of the ready queue, behind the four
     // new tasks, so they all get their first poll before main runs again,
     // all within phase 2 of the same tick (the batch has room for them).
     task::yield_now().await;

@@ -7,20 +7,10 @@ use std::time::Duration;
 
 use aioli::stream::StreamExt;
 use aioli::time::{sleep, Instant};
-use aioli::{Either, JoinError, Runtime, TaskGroup, TaskGroupError, WaitFor};
+use aioli::{Either, JoinError, TaskGroup, TaskGroupError, WaitFor};
 
-fn paused() -> Runtime {
-    Runtime::builder().paused_clock(true).build().unwrap()
-}
-
-/// Counts its own drops, shared among clones of the counter.
-struct DropCounter(Rc<Cell<u32>>);
-
-impl Drop for DropCounter {
-    fn drop(&mut self) {
-        self.0.set(self.0.get() + 1);
-    }
-}
+mod common;
+use common::{paused, DropCounter};
 
 async fn after(ms: u64) -> u64 {
     sleep(Duration::from_millis(ms)).await;

@@ -24,6 +24,26 @@ fn captured(configure: impl FnOnce(Builder) -> Builder) -> (Builder, Rc<RefCell<
     (builder, lines)
 }
 
+/// The events of the timeline file at `path`, which is removed.
+fn read_timeline(path: &std::path::Path) -> Vec<serde_json::Value> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let _ = std::fs::remove_file(path);
+    let mut json: serde_json::Value = serde_json::from_str(&text).expect("the timeline must be valid JSON");
+    match json["traceEvents"].take() {
+        serde_json::Value::Array(events) => events,
+        other => panic!("traceEvents is not an array: {other}"),
+    }
+}
+
+/// The track (`tid`) the timeline named `name` (`"main"`, `"event loop"`,
+/// `task#1 "worker"`).
+fn track_named(events: &[serde_json::Value], name: &str) -> Option<u64> {
+    events
+        .iter()
+        .find(|event| event["ph"] == "M" && event["name"] == "thread_name" && event["args"]["name"] == name)
+        .and_then(|event| event["tid"].as_u64())
+}
+
 fn count_matching(lines: &[String], needle: &str) -> usize {
     lines.iter().filter(|line| line.contains(needle)).count()
 }
@@ -349,17 +369,8 @@ fn the_timeline_is_chrome_trace_json_with_a_slice_per_poll() {
         });
         worker.await.unwrap();
     });
-    let text = std::fs::read_to_string(&path).unwrap();
-    let _ = std::fs::remove_file(&path);
-    let json: serde_json::Value = serde_json::from_str(&text).expect("the timeline must be valid JSON");
-    let events = json["traceEvents"].as_array().expect("a traceEvents array");
-
-    let track_of = |name: &str| {
-        events
-            .iter()
-            .find(|event| event["ph"] == "M" && event["name"] == "thread_name" && event["args"]["name"] == name)
-            .and_then(|event| event["tid"].as_u64())
-    };
+    let events = read_timeline(&path);
+    let track_of = |name: &str| track_named(&events, name);
     let worker_track = track_of("task#1 \"worker\"").expect("the worker has a named track");
     assert!(track_of("event loop").is_some() && track_of("main").is_some());
 
@@ -409,17 +420,8 @@ fn the_timeline_draws_an_arrow_from_each_wake_to_the_poll_it_caused() {
         });
         worker.await.unwrap(); // main is woken by the worker finishing
     });
-    let text = std::fs::read_to_string(&path).unwrap();
-    let _ = std::fs::remove_file(&path);
-    let json: serde_json::Value = serde_json::from_str(&text).expect("the timeline must be valid JSON");
-    let events = json["traceEvents"].as_array().expect("a traceEvents array");
-    let track_of = |name: &str| {
-        events
-            .iter()
-            .find(|event| event["ph"] == "M" && event["name"] == "thread_name" && event["args"]["name"] == name)
-            .and_then(|event| event["tid"].as_u64())
-            .unwrap_or_else(|| panic!("no track named {name}"))
-    };
+    let events = read_timeline(&path);
+    let track_of = |name: &str| track_named(&events, name).unwrap_or_else(|| panic!("no track named {name}"));
     let (loop_track, main_track, worker_track) =
         (track_of("event loop"), track_of("main"), track_of("task#1 \"worker\""));
 
@@ -553,4 +555,107 @@ fn cancelled_timers_and_io_waits_are_events() {
         })
         .expect("the acceptor waits for its listener to be readable");
     assert!(events.iter().any(|event| matches!(event, LoopEvent::IoClosed { source: closed } if *closed == source)));
+}
+
+/// An observer that panics on every event (one that sends each event to a
+/// closed channel and unwraps, say) fails `block_on` once. The unwinding
+/// drops the runtime, which cancels the tasks left; were those events
+/// delivered, the observer would panic again during the unwinding and
+/// abort the whole process, this test binary included.
+#[test]
+fn an_observer_that_keeps_panicking_fails_the_run_once_without_aborting() {
+    let outcome = std::panic::catch_unwind(|| {
+        let broken = Rc::new(Cell::new(false));
+        let runtime = Builder::new()
+            .debug(false)
+            .trace(false)
+            .paused_clock(true)
+            .observe(move |event| {
+                if broken.get() {
+                    panic!("the observer's channel is closed");
+                }
+                if matches!(event, LoopEvent::TaskEnded { .. }) {
+                    broken.set(true);
+                }
+            })
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let _left_sleeping = aioli::spawn(sleep(Duration::from_secs(3600)));
+            aioli::spawn(async {}).await.unwrap();
+            sleep(Duration::from_millis(10)).await;
+        });
+    });
+    let payload = outcome.expect_err("the observer's panic leaves block_on");
+    assert_eq!(payload.downcast_ref::<&str>(), Some(&"the observer's channel is closed"));
+}
+
+/// Observers run with no borrow of the loop's state held: one that reads
+/// the task table on every event (a live view does) and spawns a task on
+/// some of them must see no `BorrowError` anywhere, in polls, wakes,
+/// timers, cancellations or the shutdown.
+#[test]
+fn an_observer_may_read_the_task_table_and_spawn_on_any_event() {
+    let spawned = Rc::new(Cell::new(0));
+    let counter = spawned.clone();
+    let runtime = Builder::new()
+        .debug(false)
+        .trace(false)
+        .paused_clock(true)
+        .observe(move |event| {
+            let _ = aioli::task::dump();
+            if matches!(event, LoopEvent::TimerFired { .. }) {
+                counter.set(counter.get() + 1);
+                drop(aioli::spawn(async {}));
+            }
+        })
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let napper = aioli::spawn(sleep(Duration::from_millis(5)));
+        let doomed = aioli::spawn(sleep(Duration::from_secs(3600)));
+        napper.await.unwrap();
+        doomed.abort();
+        assert!(doomed.await.is_err());
+        let _left = aioli::spawn(sleep(Duration::from_secs(3600)));
+        sleep(Duration::from_millis(5)).await;
+    });
+    assert_eq!(spawned.get(), 2, "one spawn per timer that fired");
+}
+
+/// A task's future whose destructor spawns and wakes, dropped by an abort
+/// and by the shutdown: the loop holds no borrow of its table then.
+#[test]
+fn a_destructor_may_spawn_and_wake_when_its_task_is_cancelled() {
+    struct SpawnsOnDrop(Rc<Cell<u32>>);
+    impl Drop for SpawnsOnDrop {
+        fn drop(&mut self) {
+            self.0.set(self.0.get() + 1);
+            drop(aioli::spawn(async {}));
+            std::task::Waker::noop().wake_by_ref();
+            let _ = aioli::task::dump();
+        }
+    }
+    let drops = Rc::new(Cell::new(0));
+    let (builder, _lines) = captured(|builder| builder.paused_clock(true));
+    let runtime = builder.build().unwrap();
+    let seen = drops.clone();
+    runtime.block_on(async move {
+        for _ in 0..2 {
+            let guard = SpawnsOnDrop(seen.clone());
+            let task = aioli::spawn(async move {
+                let _guard = guard;
+                sleep(Duration::from_secs(3600)).await;
+            });
+            aioli::task::yield_now().await;
+            task.abort();
+        }
+        let guard = SpawnsOnDrop(seen.clone());
+        drop(aioli::spawn(async move {
+            let _guard = guard;
+            sleep(Duration::from_secs(3600)).await;
+        }));
+        aioli::task::yield_now().await;
+    });
+    assert_eq!(drops.get(), 3);
 }

@@ -14,20 +14,9 @@ use aioli::stream::{self, Stream, StreamExt};
 use aioli::sync::mpsc;
 use aioli::task::yield_now;
 use aioli::time::{sleep, Instant, Sleep};
-use aioli::Runtime;
 
-fn paused() -> Runtime {
-    Runtime::builder().paused_clock(true).build().unwrap()
-}
-
-/// Counts its own drops.
-struct DropCounter(Rc<Cell<u32>>);
-
-impl Drop for DropCounter {
-    fn drop(&mut self) {
-        self.0.set(self.0.get() + 1);
-    }
-}
+mod common;
+use common::{paused, DropCounter};
 
 /// A hand-written stream: yields 0, 1, … `count - 1`, sleeping `gap`
 /// before each. It holds a `Sleep` by value, so it is the kind of state

@@ -18,11 +18,10 @@ use aioli::sync::TryAcquireError;
 use aioli::sync::{mpsc, oneshot, Condvar, Event, Mutex, Queue, QueueEmpty, QueueFull, Semaphore, TaskDoneError};
 use aioli::task::yield_now;
 use aioli::time::{sleep, timeout, Instant};
-use aioli::{JoinError, Runtime};
+use aioli::JoinError;
 
-fn paused() -> Runtime {
-    Runtime::builder().paused_clock(true).build().unwrap()
-}
+mod common;
+use common::{paused, DropCounter};
 
 /// Polls `future` once, by hand, with a waker that does nothing.
 fn poll_once<F: Future + ?Sized>(future: Pin<&mut F>) -> Poll<F::Output> {
@@ -33,15 +32,6 @@ fn poll_once<F: Future + ?Sized>(future: Pin<&mut F>) -> Poll<F::Output> {
 async fn settle() {
     for _ in 0..5 {
         yield_now().await;
-    }
-}
-
-/// Counts its own drops.
-struct DropCounter(Rc<Cell<u32>>);
-
-impl Drop for DropCounter {
-    fn drop(&mut self) {
-        self.0.set(self.0.get() + 1);
     }
 }
 

@@ -7,6 +7,9 @@ use std::time::Duration;
 use aioli::time::sleep;
 use aioli::{JoinError, Runtime};
 
+mod common;
+use common::paused;
+
 /// Sets its flag when dropped: proof that a destructor ran.
 struct DropFlag(Rc<Cell<bool>>);
 
@@ -14,10 +17,6 @@ impl Drop for DropFlag {
     fn drop(&mut self) {
         self.0.set(true);
     }
-}
-
-fn paused() -> Runtime {
-    Runtime::builder().paused_clock(true).build().unwrap()
 }
 
 #[test]

@@ -6,13 +6,9 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use aioli::time::{interval, sleep, sleep_until, timeout, Instant, MissedTickBehavior};
-use aioli::Runtime;
 
 mod common;
-
-fn paused() -> Runtime {
-    Runtime::builder().paused_clock(true).build().unwrap()
-}
+use common::paused;
 
 #[test]
 fn timers_fire_in_deadline_order() {

@@ -31,21 +31,16 @@ pub(crate) mod timeline;
 pub(crate) mod trace;
 
 use std::cell::RefCell;
-use std::collections::VecDeque;
 use std::fmt;
 use std::path::PathBuf;
 use std::rc::Rc;
 use std::time::Duration;
 
-use crate::runtime::events::{LoopEvent, ObserverCell};
+use crate::runtime::events::{FollowUps, LoopEvent, ObserverCell};
 
 use self::detectors::Detectors;
 use self::timeline::Timeline;
 use self::trace::TracePrinter;
-
-/// Events an observer found (the detectors' warnings), waiting for the
-/// core to deliver them after the event being observed.
-pub(crate) type FollowUps = Rc<RefCell<VecDeque<LoopEvent>>>;
 
 /// Where trace lines and warnings go when not to stderr.
 pub(crate) type LineSink = Rc<RefCell<dyn FnMut(&str)>>;

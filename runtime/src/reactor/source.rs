@@ -14,7 +14,6 @@ use std::ops::Deref;
 use std::task::{ready, Context, Poll};
 
 use mio::event::Source;
-use mio::Interest;
 
 use super::Direction;
 use crate::context::{try_with_core, with_core};
@@ -37,18 +36,8 @@ impl<S: Source> IoSource<S> {
     #[track_caller]
     // ANCHOR: io_source_new
     pub(crate) fn new(mut io: S) -> io::Result<IoSource<S>> {
-        with_core(|core| {
-            let token = core.reactor.borrow_mut().insert()?;
-            let registered =
-                core.poller.borrow().registry().register(&mut io, token, Interest::READABLE | Interest::WRITABLE);
-            match registered {
-                Ok(()) => Ok(IoSource { io, token }),
-                Err(error) => {
-                    core.reactor.borrow_mut().remove(token);
-                    Err(error)
-                }
-            }
-        })
+        let token = with_core(|core| core.register_socket(&mut io))?;
+        Ok(IoSource { io, token })
     }
     // ANCHOR_END: io_source_new
 
@@ -69,14 +58,14 @@ impl<S: Source> IoSource<S> {
         // ready (a fast peer) cannot keep its task from ever yielding.
         ready!(coop::poll_proceed(cx));
         loop {
-            let ready = with_core(|core| core.reactor.borrow_mut().poll_ready(self.token, direction, cx.waker()));
+            let ready = with_core(|core| core.socket_ready_or_wake(self.token, direction, cx.waker()));
             if !ready {
                 with_core(|core| core.report_io_wait(self.token, direction));
                 return Poll::Pending;
             }
             match operation(&self.io) {
                 Err(error) if error.kind() == io::ErrorKind::WouldBlock => {
-                    with_core(|core| core.reactor.borrow_mut().clear_ready(self.token, direction));
+                    with_core(|core| core.socket_not_ready(self.token, direction));
                 }
                 // EINTR: a signal interrupted the call; nothing happened, retry.
                 Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
@@ -90,7 +79,7 @@ impl<S: Source> IoSource<S> {
     /// an event instead of trying the operation first. For callers that
     /// know the operation would fail with `WouldBlock` (a short read).
     pub(crate) fn clear_ready(&self, direction: Direction) {
-        with_core(|core| core.reactor.borrow_mut().clear_ready(self.token, direction));
+        with_core(|core| core.socket_not_ready(self.token, direction));
     }
 
     // ANCHOR: deregister
@@ -98,11 +87,7 @@ impl<S: Source> IoSource<S> {
         let (io, token) = (&mut self.io, self.token);
         // After the loop has ended there is nothing to deregister from:
         // closing the socket removes it from the OS poller anyway.
-        try_with_core(|core| {
-            let _ = core.poller.borrow().registry().deregister(io);
-            core.reactor.borrow_mut().remove(token);
-            core.report_io_closed(token);
-        });
+        try_with_core(|core| core.deregister_socket(io, token));
     }
     // ANCHOR_END: deregister
 }

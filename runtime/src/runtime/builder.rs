@@ -17,10 +17,11 @@ use std::path::PathBuf;
 use std::rc::Rc;
 use std::time::Duration;
 
-use super::core::Core;
+use super::core::{Core, Watchers};
 use super::events::LoopEvent;
+use super::shutdown::AtExit;
 use super::Runtime;
-use crate::debug::DebugSettings;
+use crate::debug::{self, DebugSettings};
 
 /// Settings for a [`Runtime`].
 ///
@@ -157,7 +158,9 @@ impl Builder {
     ///
     /// An observer should be quick, and must not drive the loop itself
     /// (spawn, sleep, wake): events it causes are not delivered to it. A
-    /// cloned `Builder` shares its observers with the original.
+    /// cloned `Builder` shares its observers with the original. A panic in
+    /// an observer leaves `block_on`; the events of the cancelling that
+    /// follows while it unwinds are not delivered.
     /// With no observer and no debug aid, each event costs the loop one
     /// branch.
     ///
@@ -221,7 +224,19 @@ impl Builder {
         if !self.serves_live_view {
             notice_unserved_live_view();
         }
-        Ok(Runtime { core: Rc::new(Core::new(&self)?) })
+        // The debug aids are made here, not in `Core::new`: the loop knows
+        // observers, never the aids themselves (`debug/` and `core.rs`
+        // import nothing of each other).
+        let aids = debug::observers(&self.debug);
+        let at_exit = AtExit { dump_tasks: self.debug.dump_at_exit, output: aids.output, timeline: aids.timeline };
+        let watchers = Watchers {
+            observers: aids.observers,
+            wants_wakes: aids.wants_wakes,
+            times_polls: aids.times_polls,
+            at_exit,
+            follow_ups: aids.follow_ups,
+        };
+        Ok(Runtime { core: Rc::new(Core::new(&self, watchers)?) })
     }
 }
 

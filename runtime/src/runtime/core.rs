@@ -3,8 +3,8 @@
 //! [`Core`] holds everything the tick works on: the task table, the ready
 //! queue, the timers, the clock, the OS poller, the observers. Its fields
 //! are private to `runtime/`; the rest of the crate reaches the loop
-//! through methods named for what they do (`arm_timer`, `push_ready`,
-//! `count_blocking_job`). This file has the parts that concern a single
+//! through methods named for what they do (`push_ready`, and in
+//! `services.rs` `arm_timer`, `register_socket`, `count_blocking_job`). This file has the parts that concern a single
 //! task: creating it ([`Core::spawn`]), polling it once
 //! ([`Core::poll_task`], where panics are caught and cancellation
 //! happens) or cancelling it; and how the loop reports what it does, as
@@ -20,27 +20,24 @@ use std::collections::VecDeque;
 use std::future::Future;
 use std::io;
 use std::panic::{catch_unwind, AssertUnwindSafe, Location};
-use std::path::PathBuf;
 use std::rc::Rc;
-use std::sync::{Arc, Weak};
+use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
 use crossbeam_channel::Receiver;
 
-use super::events::{CancelReason, Direction, LoopEvent, ObserverCell, PollResult, TaskEnd, WakeCause};
+use super::events::{CancelReason, Direction, FollowUps, LoopEvent, ObserverCell, PollResult, TaskEnd, WakeCause};
+use super::shutdown::AtExit;
 use super::Builder;
 use crate::blocking::pool::Pool;
-use crate::blocking::running::{JobTicket, RunningJobs};
+use crate::blocking::running::RunningJobs;
 use crate::coop;
-use crate::debug::timeline::Timeline;
-use crate::debug::{self, Output};
 use crate::reactor::Reactor;
 use crate::task::table::{NewTask, TaskFuture, TaskTable, OWN_WAKER_REFS};
 use crate::task::waker::{Shared, TaskWaker};
 use crate::task::{Completion, Id, JoinError, JoinHandle, JoinShared, TaskDump};
 use crate::time::clock::Clock;
-use crate::time::timers::{TimerKey, TimerQueue};
-use crate::time::Instant;
+use crate::time::timers::TimerQueue;
 
 /// The `mio` token of the cross-thread waker. Socket tokens are a slab
 /// index plus a generation that never reaches the top bit (see
@@ -64,14 +61,14 @@ pub(crate) struct Core {
     pub(super) shared: Arc<Shared>,
     /// Pending timers, ordered by deadline.
     pub(super) timers: RefCell<TimerQueue>,
-    /// Registered sockets and the tasks waiting on them. Visible to the
-    /// crate because `reactor/source.rs` registers sockets through it.
-    pub(crate) reactor: RefCell<Reactor>,
+    /// Registered sockets and the tasks waiting on them (sockets reach
+    /// it through `register_socket` and its siblings, in `services.rs`).
+    pub(super) reactor: RefCell<Reactor>,
     /// Real or paused time; `time::Instant::now()` reads it.
     pub(super) clock: Clock,
     /// The OS poller (epoll on Linux, kqueue on macOS) that phase 3 blocks
-    /// in. Visible to the crate for the same reason as `reactor`.
-    pub(crate) poller: RefCell<mio::Poll>,
+    /// in.
+    pub(super) poller: RefCell<mio::Poll>,
     /// Readiness events filled by the last poll, read by phase 4.
     pub(super) io_events: RefCell<mio::Events>,
     /// How many ticks have started. Traces and the debugger show it.
@@ -84,18 +81,15 @@ pub(crate) struct Core {
     observers: Vec<ObserverCell>,
     /// Events the observers found (the detectors' warnings), delivered
     /// right after the event that caused them.
-    follow_ups: Option<debug::FollowUps>,
+    follow_ups: Option<FollowUps>,
     /// `!observers.is_empty()`: the one flag each event site checks.
     observed: bool,
     /// An observer reads durations, so polls and waits are timed (only
     /// looked at when `observed`).
     pub(super) times_polls: bool,
-    /// Where warnings and the exit dump go (a custom sink, or stderr).
-    pub(super) output: Output,
-    /// List the tasks left when `block_on` ends (debug or trace mode).
-    pub(super) dump_at_exit: bool,
-    /// The timeline being recorded and the file it goes to, if asked for.
-    pub(super) timeline: Option<(Rc<RefCell<Timeline>>, PathBuf)>,
+    /// What `block_on`'s end reports: the tasks left, slow blocking
+    /// jobs, the timeline file (see `shutdown.rs`).
+    pub(super) at_exit: AtExit,
     /// `spawn_blocking` jobs whose results have not come back yet. While
     /// any is running, a paused clock must not jump: the job's result is
     /// "about to happen" even though no task or timer shows it.
@@ -105,7 +99,22 @@ pub(crate) struct Core {
     pub(super) blocking_jobs: Arc<RunningJobs>,
     /// This loop's own blocking pool (`Builder::max_blocking_threads`),
     /// or `None` for the process-wide one; see `blocking/pool.rs`.
-    blocking_pool: Option<Arc<Pool>>,
+    pub(super) blocking_pool: Option<Arc<Pool>>,
+}
+
+/// Who watches a new loop, and what it needs to know about them.
+pub(super) struct Watchers {
+    /// The observers, in the order events reach them.
+    pub(super) observers: Vec<ObserverCell>,
+    /// Some observer wants `Woken` events (they cost a report per wake).
+    pub(super) wants_wakes: bool,
+    /// Some observer reads how long polls and waits take.
+    pub(super) times_polls: bool,
+    /// What to report when `block_on` ends.
+    pub(super) at_exit: AtExit,
+    /// Events the observers queued for the loop to deliver after the one
+    /// they saw (the detectors' warnings); `None` when no observer does.
+    pub(super) follow_ups: Option<FollowUps>,
 }
 
 /// What the loop is doing right now: a wake names its cause from this.
@@ -126,13 +135,15 @@ pub(super) enum Activity {
 }
 
 impl Core {
-    pub(super) fn new(settings: &Builder) -> io::Result<Core> {
+    /// A loop with `settings`, reporting to `watchers` (which the
+    /// `Builder` makes from its debug settings and the program's own
+    /// observers: this file names no debug aid).
+    pub(super) fn new(settings: &Builder, watchers: Watchers) -> io::Result<Core> {
         let poller = mio::Poll::new()?;
         let io_waker = mio::Waker::new(poller.registry(), WAKER_TOKEN)?;
         let (sender, receiver) = crossbeam_channel::unbounded();
-        let aids = debug::observers(&settings.debug);
-        let observed = !aids.observers.is_empty();
-        let shared = Shared::new(sender, io_waker, settings.cross_thread_wakeups, aids.wants_wakes);
+        let observed = !watchers.observers.is_empty();
+        let shared = Shared::new(sender, io_waker, settings.cross_thread_wakeups, watchers.wants_wakes);
         Ok(Core {
             tasks: RefCell::new(TaskTable::default()),
             cross_thread_wakes: receiver,
@@ -146,13 +157,11 @@ impl Core {
             tick: Cell::new(0),
             tick_batch: settings.tick_batch,
             activity: Cell::new(Activity::Idle),
-            observers: aids.observers,
-            follow_ups: aids.follow_ups,
+            observers: watchers.observers,
+            follow_ups: watchers.follow_ups,
             observed,
-            times_polls: aids.times_polls,
-            output: aids.output,
-            dump_at_exit: settings.debug.dump_at_exit,
-            timeline: aids.timeline,
+            times_polls: watchers.times_polls,
+            at_exit: watchers.at_exit,
             blocking_in_flight: Cell::new(0),
             blocking_jobs: Arc::default(),
             blocking_pool: crate::blocking::pool::for_loop(settings.max_blocking_threads),
@@ -173,6 +182,13 @@ impl Core {
     /// Hands `event` to every observer, in the order they were added.
     #[inline(never)]
     pub(super) fn deliver(&self, event: &LoopEvent) {
+        // While a panic unwinds out of `block_on`, dropping the runtime
+        // cancels the tasks left. Were those events delivered, an observer
+        // that panicked once (an `unwrap` on a closed channel) would panic
+        // again, and a panic during unwinding aborts the process.
+        if std::thread::panicking() {
+            return;
+        }
         for observer in &self.observers {
             // An observer that drives the loop (spawns, sleeps) would be
             // called again from inside itself: it misses those events
@@ -502,80 +518,6 @@ impl Core {
     /// How many ticks have started.
     pub(crate) fn ticks(&self) -> u64 {
         self.tick.get()
-    }
-
-    // ----- Time --------------------------------------------------------------
-
-    /// The loop's clock: real, or paused and moved by phase 3.
-    pub(crate) fn now(&self) -> Instant {
-        self.clock.now()
-    }
-
-    /// Arms a timer that phase 1 fires at `deadline` by calling `waker`.
-    pub(crate) fn arm_timer(&self, deadline: Instant, waker: Waker) -> TimerKey {
-        let key = self.timers.borrow_mut().insert(deadline, waker);
-        self.emit(|| LoopEvent::TimerArmed { deadline });
-        key
-    }
-
-    /// Points an armed timer at `waker`; false if it is no longer armed.
-    pub(crate) fn rearm_timer(&self, key: TimerKey, waker: &Waker) -> bool {
-        self.timers.borrow_mut().update_waker(key, waker)
-    }
-
-    /// Disarms a timer (nothing happens if it fired already).
-    pub(crate) fn disarm_timer(&self, key: TimerKey) {
-        let disarmed = self.timers.borrow_mut().remove(key);
-        if let Some(deadline) = disarmed {
-            self.emit(|| LoopEvent::TimerCancelled { deadline });
-        }
-    }
-
-    /// How many timers are armed.
-    #[cfg(test)]
-    pub(crate) fn armed_timers(&self) -> usize {
-        self.timers.borrow().len()
-    }
-
-    // ----- Blocking jobs -----------------------------------------------------
-
-    /// Counts a job `spawn_blocking` sends to the pool until its result is
-    /// back; the `Weak` names this loop to [`uncount_blocking_job`](Self::uncount_blocking_job).
-    pub(crate) fn count_blocking_job(&self) -> Weak<Shared> {
-        let in_flight = self.blocking_in_flight.get() + 1;
-        self.blocking_in_flight.set(in_flight);
-        self.emit(|| LoopEvent::BlockingQueued { in_flight });
-        Arc::downgrade(&self.shared)
-    }
-
-    /// The loop stopped waiting for a job counted by `counted_by` (its
-    /// result came, or its task ended). Nothing happens if another loop
-    /// counted it.
-    pub(crate) fn uncount_blocking_job(&self, counted_by: &Weak<Shared>, received: bool) {
-        if !std::ptr::eq(counted_by.as_ptr(), Arc::as_ptr(&self.shared)) {
-            return;
-        }
-        let in_flight = self.blocking_in_flight.get().saturating_sub(1);
-        self.blocking_in_flight.set(in_flight);
-        self.emit(|| LoopEvent::BlockingDone { in_flight, received });
-    }
-
-    /// This loop's own blocking pool, if its `Builder` set
-    /// `max_blocking_threads`; `None` means the process-wide pool.
-    pub(crate) fn own_blocking_pool(&self) -> Option<Arc<Pool>> {
-        self.blocking_pool.clone()
-    }
-
-    /// A ticket that keeps `block_on` from returning while the job that
-    /// carries it runs on a pool thread.
-    pub(crate) fn blocking_job_ticket(&self) -> JobTicket {
-        self.blocking_jobs.ticket()
-    }
-
-    /// How many blocking jobs a task of this loop still waits for.
-    #[cfg(test)]
-    pub(crate) fn blocking_jobs_in_flight(&self) -> usize {
-        self.blocking_in_flight.get()
     }
 }
 

@@ -398,3 +398,7 @@ pub enum TaskEnd {
 /// An observer as the core keeps it. Shared (`Rc`) because a `Builder`
 /// is `Clone`; in a `RefCell` because an observer is `FnMut`.
 pub(crate) type ObserverCell = std::rc::Rc<std::cell::RefCell<dyn FnMut(&LoopEvent)>>;
+
+/// Events an observer found (the detectors' warnings), waiting for the
+/// core to deliver them after the event being observed.
+pub(crate) type FollowUps = std::rc::Rc<std::cell::RefCell<std::collections::VecDeque<LoopEvent>>>;

@@ -15,6 +15,7 @@ mod builder;
 pub(crate) mod core;
 pub(crate) mod events;
 mod main_task;
+mod services;
 mod shutdown;
 mod tick;
 

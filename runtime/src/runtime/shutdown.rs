@@ -11,20 +11,37 @@
 //!
 //! Chapter: docs/src/04-the-tick.md
 
+use std::cell::RefCell;
+use std::path::PathBuf;
+use std::rc::Rc;
+
 use super::core::{Activity, Core};
 use super::events::CancelReason;
+use crate::debug::timeline::Timeline;
+use crate::debug::Output;
 use crate::task::Id;
+
+/// What the end of `block_on` reports, chosen by the `Builder`.
+pub(super) struct AtExit {
+    /// List the tasks left (debug or trace mode).
+    pub(super) dump_tasks: bool,
+    /// Where that list and the slow-shutdown warning go (a custom sink,
+    /// or stderr).
+    pub(super) output: Output,
+    /// The timeline being recorded and the file it goes to, if asked for.
+    pub(super) timeline: Option<(Rc<RefCell<Timeline>>, PathBuf)>,
+}
 
 impl Core {
     /// At the end of `block_on`, in debug or trace mode: list the tasks
     /// about to be cancelled. A task nobody awaited is often a leak.
     pub(super) fn report_at_exit(&self) {
         let left = self.task_count();
-        if left == 0 || !self.dump_at_exit {
+        if left == 0 || !self.at_exit.dump_tasks {
             return;
         }
         let dump = self.dump();
-        self.output.warn(format_args!(
+        self.at_exit.output.warn(format_args!(
             "the main future returned with {left} task(s) still alive; they are cancelled now. \
              Await or abort tasks you spawn if this is not what you meant.\n{dump}"
         ));
@@ -66,7 +83,7 @@ impl Core {
     /// if that takes more than a second.
     pub(super) fn wait_for_blocking_jobs(&self) {
         self.blocking_jobs.wait_for_all(std::time::Duration::from_secs(1), |left| {
-            self.output.warn(format_args!(
+            self.at_exit.output.warn(format_args!(
                 "the main future returned; waiting for {left} spawn_blocking job(s) still running on the pool \
                  (asyncio.run and tokio wait too). A job that never returns keeps the program from ending."
             ));
@@ -75,7 +92,7 @@ impl Core {
 
     /// Writes the timeline file, if one was asked for.
     pub(super) fn write_timeline(&self) {
-        let Some((timeline, path)) = &self.timeline else { return };
+        let Some((timeline, path)) = &self.at_exit.timeline else { return };
         let timeline = timeline.borrow();
         match timeline.write_to(path) {
             Ok(()) => eprintln!(

@@ -1,4 +1,13 @@
 //! `yield_now`: step aside once, the Rust spelling of `await asyncio.sleep(0)`.
+//!
+//! A [`YieldNow`] wakes its own task and returns `Pending` on its first
+//! poll, so the task goes to the back of the ready queue and every task
+//! woken before it runs first (phase 2 of the tick); the second poll is
+//! `Ready`. asyncio special-cases `sleep(0)` as a bare `yield` to its
+//! loop; tokio's `yield_now` also defers the wake until the driver was
+//! checked, which aioli leaves to the bounded batch of phase 2.
+//!
+//! Chapter: docs/src/01-futures.md
 
 use std::future::Future;
 use std::pin::Pin;
@@ -6,7 +15,7 @@ use std::task::{Context, Poll};
 
 /// Lets every other ready task run before this one continues.
 ///
-/// The first poll wakes its own task (so it goes to the back of the run
+/// The first poll wakes its own task (so it goes to the back of the ready
 /// queue) and returns `Pending`; the second poll is `Ready`.
 ///
 /// ```
