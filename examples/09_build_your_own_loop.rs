@@ -21,6 +21,9 @@
 //! what puts a task back in the ready queue. asyncio sleeps in `select()`
 //! and aioli in `mio::Poll`, so that IO and other threads can end the
 //! sleep early; this toy has only timers, so a plain sleep is enough.
+//! The Python sketch above runs only what was ready when the pass began
+//! (asyncio's `_run_once` does); this loop, like aioli's, also polls a
+//! task woken during phase 1 in the same phase, up to a batch of 64.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -98,6 +101,10 @@ impl Wake for TaskWaker {
 }
 
 // ── The loop ──────────────────────────────────────────────────────────────
+/// At most this many polls in phase 1 of one tick (aioli's default is 64,
+/// `Builder::tick_batch`).
+const TICK_BATCH: usize = 64;
+
 /// Tasks in slots indexed by id (`None` once finished), one waker per task
 /// for its whole life, and the ready queue. Real one: runtime/core.rs.
 struct Executor {
@@ -128,11 +135,20 @@ impl Executor {
         let (mut ticks, mut polls) = (0, 0);
         while self.tasks.iter().any(Option::is_some) {
             ticks += 1;
-            // Phase 1: poll the tasks that are ready now. Wakes that happen
-            // during these polls land in the channel and wait for the next
-            // tick, so a task that keeps waking itself cannot starve timers.
-            self.ready.extend(self.wake_rx.try_iter());
-            for id in std::mem::take(&mut self.ready) {
+            // Phase 1: poll at most TICK_BATCH ready tasks. A wake made
+            // during one of these polls (a task waking itself, or another)
+            // joins the back of the queue and is polled in this same phase
+            // if the batch has room, as in the real loop. The bound, not a
+            // snapshot of the queue, is what keeps a task that keeps waking
+            // itself from starving the timers. (asyncio's _run_once takes a
+            // snapshot instead: callbacks added while it runs wait for the
+            // next iteration. Real one: tick.rs, `run_ready_tasks`.)
+            for _ in 0..TICK_BATCH {
+                // All wakes come through the channel here; the real loop
+                // has a plain queue for its own thread's wakes and a
+                // channel only for other threads' (task/waker.rs).
+                self.ready.extend(self.wake_rx.try_iter());
+                let Some(id) = self.ready.pop_front() else { break };
                 // A finished task may still get a late wake: skip it.
                 let Some(future) = self.tasks[id].as_mut() else { continue };
                 polls += 1;

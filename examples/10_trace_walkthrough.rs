@@ -15,9 +15,10 @@
 //! by what it means: which phase of `run_once` wrote it and why the wake
 //! happened. Every tick number and every time is the same on every run
 //! (tests/stepping.rs checks it), so you can read it next to a debugger.
-//! Part 3 adds a TCP exchange over 127.0.0.1 and shows the lines phase 3
-//! and phase 4 write for real sockets: those depend on the OS, so part 3's
-//! ticks and times vary from run to run.
+//! Parts 1 and 2 use timers only, no socket, so phase 4 has nothing to
+//! say there. Part 3 then opens real sockets: a TCP exchange over
+//! 127.0.0.1, and the lines phase 3 and phase 4 write for it. Those depend
+//! on the OS, so part 3's ticks and times vary from run to run.
 //! Differences: asyncio's debug mode reports slow callbacks and forgotten
 //! tasks but has no per-step trace; the nearest is stepping through
 //! `BaseEventLoop._run_once` in pdb. tokio has the `tracing` crate and

@@ -27,8 +27,8 @@
 //! assert_eq!(total, 3);
 //! ```
 //!
-//! Start reading at `docs/src/01-futures.md`; every chapter links back to
-//! the file it explains.
+//! Start reading at `docs/src/00-introduction.md`, chapter 0 of the book;
+//! every chapter links back to the file it explains.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 

@@ -27,6 +27,15 @@
 //! usually are the whole program); asyncio gives each loop a lazily made
 //! default `ThreadPoolExecutor`.
 //!
+//! A loop may still ask for a pool of its own with a smaller (or larger)
+//! cap: `Runtime::builder().max_blocking_threads(n)`, asyncio's
+//! `ThreadPoolExecutor(max_workers=n)` set as the loop's default executor,
+//! tokio's `Builder::max_blocking_threads`. That pool lives and dies with
+//! its runtime ([`pool::for_loop`]); `spawn_blocking` (and so `fs`) on
+//! that loop uses it instead of the process-wide one. It is for a program
+//! that wants to bound its blocking work (say, at most 2 jobs hitting a
+//! slow disk or a licence-limited library), not for sharing threads.
+//!
 //! When `run`'s main future returns, the tasks waiting for jobs are
 //! cancelled like all others, which detaches their jobs: one not started
 //! never runs, and `run` waits for the ones running to finish
@@ -120,7 +129,14 @@ where
     F: FnOnce() -> T + Send + 'static,
     T: Send + 'static,
 {
-    spawn_blocking_on(pool::global(), f)
+    // The loop's own pool if its Builder set `max_blocking_threads`, else
+    // the process-wide one. (Outside a loop: `None` here, and the
+    // process-wide pool's path below panics with the usual message.)
+    let own_pool = try_with_core(|core| core.blocking_pool.clone()).flatten();
+    match own_pool {
+        Some(pool) => spawn_blocking_on(&pool, f),
+        None => spawn_blocking_on(pool::global(), f),
+    }
 }
 
 /// [`spawn_blocking`] on a given pool (tests use small pools of their own).

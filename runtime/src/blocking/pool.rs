@@ -57,6 +57,18 @@ pub(crate) fn global() -> &'static Pool {
     GLOBAL.get_or_init(|| Pool::new(MAX_BLOCKING_THREADS, BLOCKING_KEEP_ALIVE))
 }
 
+/// The pool of one loop, when its `Builder` asked for one
+/// (`Builder::max_blocking_threads`): a pool of its own with that cap,
+/// or `None` for the process-wide one. asyncio's counterpart is
+/// `loop.set_default_executor(ThreadPoolExecutor(max_workers=n))`.
+///
+/// The loop's `Core` holds the `Arc`. When the runtime is dropped, the
+/// pool goes with it: that closes its channel, and its idle threads end
+/// (`block_on` has already waited for the busy ones).
+pub(crate) fn for_loop(max_threads: Option<usize>) -> Option<Arc<Pool>> {
+    max_threads.map(|max_threads| Arc::new(Pool::new(max_threads, BLOCKING_KEEP_ALIVE)))
+}
+
 /// A set of threads that run [`Job`]s.
 pub(crate) struct Pool {
     /// Sends promised jobs to idle threads. Only the pool holds a sender:

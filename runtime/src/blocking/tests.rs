@@ -139,3 +139,41 @@ fn jobs_left_when_the_loop_ends_leave_no_count_behind() {
         assert_eq!(in_flight(), 0);
     });
 }
+
+#[test]
+fn a_runtime_with_its_own_pool_runs_at_most_that_many_jobs_at_once() {
+    let running = Arc::new(AtomicUsize::new(0));
+    let most = Arc::new(AtomicUsize::new(0));
+    let runtime = Runtime::builder().max_blocking_threads(2).build().unwrap();
+    runtime.block_on(async {
+        let pool_cap = with_core(|core| core.blocking_pool.as_ref().map(|pool| pool.max_threads()));
+        assert_eq!(pool_cap, Some(2), "the Builder's setting reaches the loop's own pool");
+        let handles: Vec<_> = (0..12)
+            .map(|i| {
+                let (running, most) = (running.clone(), most.clone());
+                // The public function, not spawn_blocking_on: it must pick
+                // the loop's own pool by itself.
+                crate::spawn_blocking(move || {
+                    let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                    most.fetch_max(now, Ordering::SeqCst);
+                    std::thread::sleep(Duration::from_millis(5));
+                    running.fetch_sub(1, Ordering::SeqCst);
+                    i
+                })
+            })
+            .collect();
+        let results = crate::join_all(handles).await;
+        assert_eq!(results, (0..12).map(Ok).collect::<Vec<_>>());
+    });
+    let most = most.load(Ordering::SeqCst);
+    assert!(most <= 2, "{most} jobs ran at once on a pool capped at 2");
+}
+
+#[test]
+fn a_runtime_without_the_option_uses_the_process_wide_pool() {
+    let runtime = Runtime::new().unwrap();
+    runtime.block_on(async {
+        assert!(with_core(|core| core.blocking_pool.is_none()));
+        assert_eq!(crate::spawn_blocking(|| 7).await, Ok(7));
+    });
+}

@@ -21,6 +21,7 @@ use std::task::{Context, Poll, Waker};
 use crossbeam_channel::Receiver;
 
 use super::Builder;
+use crate::blocking::pool::Pool;
 use crate::blocking::running::RunningJobs;
 use crate::coop;
 use crate::debug::timeline::task_track;
@@ -74,6 +75,9 @@ pub(crate) struct Core {
     /// `spawn_blocking` jobs whose closures have not returned, shared with
     /// the pool threads: `block_on` waits for them before it returns.
     pub(crate) blocking_jobs: Arc<RunningJobs>,
+    /// This loop's own blocking pool (`Builder::max_blocking_threads`),
+    /// or `None` for the process-wide one; see `blocking/pool.rs`.
+    pub(crate) blocking_pool: Option<Arc<Pool>>,
 }
 
 impl Core {
@@ -99,6 +103,7 @@ impl Core {
             diag: Diagnostics::new(debug),
             blocking_in_flight: Cell::new(0),
             blocking_jobs: Arc::default(),
+            blocking_pool: crate::blocking::pool::for_loop(settings.max_blocking_threads),
         })
     }
 

@@ -92,6 +92,7 @@ impl Runtime {
     ///
     /// If a loop is already running on this thread, or if `future` panics
     /// (the remaining tasks are cancelled first, when the runtime drops).
+    // ANCHOR: block_on
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
         let _current = context::enter(self.core.clone());
         let mut output = None;
@@ -114,6 +115,7 @@ impl Runtime {
             None => unreachable!("the main future finished without storing its output"),
         }
     }
+    // ANCHOR_END: block_on
 
     /// How many ticks (`run_once` calls) this loop has made so far.
     pub fn ticks(&self) -> u64 {
@@ -154,6 +156,7 @@ pub struct Builder {
     pub(crate) tick_batch: usize,
     pub(crate) events_capacity: usize,
     pub(crate) cross_thread_wakeups: bool,
+    pub(crate) max_blocking_threads: Option<usize>,
     pub(crate) debug: DebugSettings,
 }
 
@@ -164,6 +167,7 @@ impl Default for Builder {
             tick_batch: 64,
             events_capacity: 1024,
             cross_thread_wakeups: true,
+            max_blocking_threads: None,
             debug: DebugSettings::from_environment(),
         }
     }
@@ -251,6 +255,19 @@ impl Builder {
     /// timer: the lost-wakeup bug, made visible (example 12).
     pub fn cross_thread_wakeups(mut self, on: bool) -> Builder {
         self.cross_thread_wakeups = on;
+        self
+    }
+
+    /// Gives this loop a blocking pool of its own that runs at most
+    /// `threads` jobs at once (at least 1); more wait their turn.
+    /// `spawn_blocking` and `fs` on this loop use it. Without this call
+    /// they share the process-wide pool of
+    /// [`MAX_BLOCKING_THREADS`](crate::task::MAX_BLOCKING_THREADS).
+    /// asyncio: `loop.set_default_executor(ThreadPoolExecutor(max_workers=threads))`;
+    /// tokio: `Builder::max_blocking_threads`. The pool itself is in
+    /// `blocking/pool.rs` (example 24).
+    pub fn max_blocking_threads(mut self, threads: usize) -> Builder {
+        self.max_blocking_threads = Some(threads.max(1));
         self
     }
 
