@@ -24,6 +24,10 @@ import time
 
 # Only the lines that state facts both programs observe.
 # twin: only ^   (bug|fix):|did work run\?|woke after|has beaten|the waiter is done
+# The heartbeat beats every 50 ms for 200 ms: whether the fourth beat
+# lands before main wakes at 200 ms is a tie, decided by microseconds.
+# twin: replace has beaten \d+ times => has beaten N times
+# twin: replace after \d+ beats\. => after N beats.
 # Rust and Python spell the outcome of an aborted task differently.
 # twin: replace abort\(\) it when done: Err\(Cancelled\) => cancel it when done: CancelledError
 # twin: replace work\(\.\.\)\.await; => await work(..);
