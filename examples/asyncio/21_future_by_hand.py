@@ -14,6 +14,7 @@ Future needs call_soon_threadsafe; a Sender is thread-safe by itself.
 """
 
 import asyncio
+import sys
 import threading
 import time
 
@@ -28,6 +29,12 @@ import time
 # twin: replace timed out after 120 ms, .*$ => timed out after 120 ms
 # twin: rust-only send\(99\) after the Receiver left
 # twin: python-only set_result\(99\) on the cancelled future
+
+
+def print(line=""):  # noqa: A001 (shadows the builtin on purpose)
+    """One write per line: print() writes the text and the newline
+    separately, so lines from two threads could mix on one line."""
+    sys.stdout.write(f"{line}\n")
 
 
 def secs(start):
