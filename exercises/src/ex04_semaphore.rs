@@ -75,8 +75,10 @@ impl MySemaphore {
     }
 }
 
+// Empty rather than unimplemented!: a panic in a Drop that runs while a
+// test is already failing would abort the whole test run.
 impl Drop for MyPermit {
     fn drop(&mut self) {
-        unimplemented!("exercise 4: give the permit back and set the event")
+        // Exercise 4: give the permit back and set the event.
     }
 }

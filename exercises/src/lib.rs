@@ -18,6 +18,7 @@
 //! | [`ex07_graceful_shutdown`] | workers in a `TaskGroup` that finish their job, then stop | `docs/src/08-task-group.md` |
 //! | [`ex08_fair_mutex`] | fix an async mutex that lets a latecomer barge in | `docs/src/11-sync.md` |
 //! | [`ex09_yield_now`] | `yield_now`: step aside once, by hand | `docs/src/03-executor.md` |
+//! | [`ex10_oneshot`] | a oneshot channel: a future another task completes | `docs/src/02-wakers.md` |
 //!
 //! # Two ways to run the tests
 //!
@@ -39,7 +40,9 @@
 //! `unimplemented!("exercise 1: ...")` *is* the exercise: it compiles, so
 //! the tests can run; it panics with the exercise's name, so the test
 //! that reaches it fails and says which function is yours to write. The
-//! solutions contain none.
+//! solutions contain none. (A `Drop` you are to write starts empty
+//! instead: a panic in a destructor that runs while a test is already
+//! failing would abort the whole test run rather than report it.)
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -105,6 +108,13 @@ pub mod ex09_yield_now;
 #[cfg(not(feature = "mine"))]
 #[path = "../solutions/ex09_yield_now.rs"]
 pub mod ex09_yield_now;
+
+#[cfg(feature = "mine")]
+#[path = "ex10_oneshot.rs"]
+pub mod ex10_oneshot;
+#[cfg(not(feature = "mine"))]
+#[path = "../solutions/ex10_oneshot.rs"]
+pub mod ex10_oneshot;
 
 /// A runtime for the tests: a paused clock, so a 100 ms sleep takes no
 /// real time and every time a test measures is exact.
