@@ -49,6 +49,7 @@ pub trait Handler: 'static {
     fn call(&self, req: Request) -> HandlerFuture;
 }
 
+// ANCHOR: handler_for_async_fn
 impl<F, Fut> Handler for F
 where
     F: Fn(Request) -> Fut + 'static,
@@ -60,6 +61,7 @@ where
         Box::pin(async move { future.await.into_response() })
     }
 }
+// ANCHOR_END: handler_for_async_fn
 
 /// A web application: routes and middleware.
 ///

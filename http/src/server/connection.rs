@@ -313,6 +313,7 @@ impl Expectation {
 
 /// What to do with the body after the handler.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+// ANCHOR: body_left
 enum BodyLeft {
     /// Read to the end: nothing to do.
     Done,
@@ -322,7 +323,9 @@ enum BodyLeft {
     /// sent, so the client may never send it): close the connection.
     Abandon,
 }
+// ANCHOR_END: body_left
 
+// ANCHOR: settle_plan
 fn settle_plan(io: &Shared, max_drain: usize) -> BodyLeft {
     let conn = io.borrow();
     let body = &conn.body;
@@ -336,6 +339,7 @@ fn settle_plan(io: &Shared, max_drain: usize) -> BodyLeft {
         BodyLeft::Drain
     }
 }
+// ANCHOR_END: settle_plan
 
 /// Reads and discards the rest of the body, up to `max` bytes. Returns
 /// whether the body ended within that (so the connection can go on).
