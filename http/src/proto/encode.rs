@@ -186,9 +186,21 @@ fn push_field(out: &mut Vec<u8>, name: &[u8], value: &[u8]) {
     out.extend_from_slice(b"\r\n");
 }
 
-fn push_decimal(out: &mut Vec<u8>, n: u64) {
-    // Writing into a Vec cannot fail.
-    let _ = write!(out, "{n}");
+fn push_decimal(out: &mut Vec<u8>, mut n: u64) {
+    // Digits by hand, right to left: `write!(out, "{n}")` goes through
+    // `core::fmt`, which costs more than the rest of a small response
+    // head (two numbers per response: the status and Content-Length).
+    let mut digits = [0u8; 20]; // u64::MAX has 20 digits
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
 }
 
 /// The end of a chunked body: a zero-size chunk and no trailers.
@@ -224,6 +236,15 @@ mod tests {
 
     fn extras(framing: ResponseFraming) -> HeadExtras<'static> {
         HeadExtras { framing, connection: None, date: None, server: None }
+    }
+
+    #[test]
+    fn decimals_are_written_like_display() {
+        for n in [0, 7, 10, 99, 100, 1_234_567, u64::from(u32::MAX), u64::MAX] {
+            let mut out = b"x".to_vec();
+            push_decimal(&mut out, n);
+            assert_eq!(out, format!("x{n}").into_bytes());
+        }
     }
 
     #[test]
