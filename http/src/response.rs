@@ -14,7 +14,7 @@
 //! handlers. aiohttp handlers must return a `web.Response` (or raise an
 //! `HTTPException`); axum has the same `IntoResponse` trait.
 //!
-//! Chapter: docs/src/22-writing-responses.md
+//! Chapter: docs/src/22-bodies-and-keep-alive.md
 
 use std::borrow::Cow;
 use std::fmt;

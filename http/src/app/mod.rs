@@ -23,7 +23,7 @@
 //! `@web.middleware` with `handler(request)` as next); axum builds the
 //! same chain out of tower `Service`s, statically typed and `Send`.
 //!
-//! Chapter: docs/src/23-handlers-and-state.md
+//! Chapter: docs/src/23-routing-and-middleware.md
 
 mod middleware;
 pub(crate) mod router;

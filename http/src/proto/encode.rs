@@ -20,7 +20,7 @@
 //! `0 CRLF CRLF` at the end, for streamed bodies whose length is unknown
 //! when the head goes out.
 //!
-//! Chapter: docs/src/22-writing-responses.md
+//! Chapter: docs/src/22-bodies-and-keep-alive.md
 
 use std::fmt;
 use std::io::Write;

@@ -29,7 +29,7 @@
 //! aiohttp's `AppRunner`/`TCPSite` do all of it, as this module does, on
 //! one thread.
 //!
-//! Chapter: docs/src/24-server-limits-and-shutdown.md
+//! Chapter: docs/src/24-server-limits.md
 
 mod connection;
 pub(crate) mod io;
