@@ -40,7 +40,7 @@ use std::time::Duration;
 
 const CONNECTIONS: usize = 50;
 /// Runs per server in a full run; the tables show medians.
-const REPS: usize = 3;
+const REPS: usize = 5;
 
 fn quick() -> bool {
     std::env::var_os("AIOLI_BENCH_QUICK").is_some_and(|value| value != "0")
