@@ -23,13 +23,16 @@ done
 port=$(grep -o '127\.0\.0\.1:[0-9]*' "$log" | head -n 1 | cut -d: -f2)
 [ -n "$port" ] || { echo "the server did not start:"; cat "$log"; kill "$server"; exit 1; }
 
-# Each step waits a little, so each lands in a tick of its own: connect,
-# then (a moment later) the request, then read the status line, then
+# Each step waits a little, so each lands in a tick of its own: connect;
+# send the head without its final empty line (one write), then the empty
+# line (a second write), as a slow client would; read the status line;
 # hang up (the connection was kept alive: the server waits for more).
 sleep 0.2
 exec 3<>"/dev/tcp/127.0.0.1/$port"
 sleep 0.2
-printf 'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n' >&3
+printf '%s' $'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n' >&3
+sleep 0.2
+printf '%s' $'\r\n' >&3
 IFS= read -r -t 2 reply <&3 || reply="(no answer)"
 sleep 0.2
 exec 3<&-
@@ -39,7 +42,7 @@ wait "$server" || true
 
 {
   echo "\$ AIOLI_TRACE=1 cargo run --example 30_hello_server -- --serve"
-  echo "  (from another shell: connect, GET / over the raw socket, hang up; then Ctrl-C)"
+  echo "  (from another shell: connect, send GET / in two writes, hang up; then Ctrl-C)"
   echo
   cat "$log"
 } >"$out"
