@@ -75,10 +75,10 @@ pub struct HeadExtras<'a> {
 }
 
 /// Fields the encoder owns; a handler's copies are dropped.
-fn is_framing_field(name: &str) -> bool {
-    name.eq_ignore_ascii_case("content-length")
-        || name.eq_ignore_ascii_case("transfer-encoding")
-        || name.eq_ignore_ascii_case("connection")
+fn is_framing_field(name: &[u8]) -> bool {
+    name.eq_ignore_ascii_case(b"content-length")
+        || name.eq_ignore_ascii_case(b"transfer-encoding")
+        || name.eq_ignore_ascii_case(b"connection")
 }
 
 /// Appends a response head to `out`. On error nothing is appended.
@@ -100,15 +100,21 @@ pub fn write_response_head(
     headers: &HeaderMap,
     extras: HeadExtras<'_>,
 ) -> Result<(), InvalidHeader> {
-    check_fields(headers)?;
+    let mark = out.len();
     out.extend_from_slice(b"HTTP/1.1 ");
     push_decimal(out, u64::from(status.as_u16()));
     out.push(b' ');
     out.extend_from_slice(status.reason().as_bytes());
     out.extend_from_slice(b"\r\n");
-    for (name, value) in headers.iter() {
+    // Each field is checked in the same pass that copies it (one walk over
+    // the map per response, not two); a bad one takes back what was written.
+    for (name, value) in headers.iter_bytes() {
+        if !is_token(name) || !is_valid_value(value) {
+            out.truncate(mark);
+            return Err(InvalidHeader { name: String::from_utf8_lossy(name).into_owned() });
+        }
         if !is_framing_field(name) {
-            push_field(out, name.as_bytes(), value);
+            push_field(out, name, value);
         }
     }
     match extras.framing {
