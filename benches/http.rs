@@ -20,6 +20,7 @@
 //! ```text
 //! cargo bench --bench http
 //! AIOLI_BENCH_QUICK=1 cargo bench --bench http    # short runs, 1,000 idle connections, no strace
+//! AIOLI_HTTP_LOAD=own cargo bench --bench http    # the client in benches/http/load.rs even if wrk is there
 //! ```
 //! Targets: requests/s ≥ 1.0× hyper, CPU per request ≤ 0.9× hyper,
 //! ≤ 3 syscalls per request, ≤ 100 MiB for 10k idle connections.
@@ -39,7 +40,7 @@ use std::time::Duration;
 
 const CONNECTIONS: usize = 50;
 /// Runs per server in a full run; the tables show medians.
-const REPS: usize = 3;
+const REPS: usize = 5;
 
 fn quick() -> bool {
     std::env::var_os("AIOLI_BENCH_QUICK").is_some_and(|value| value != "0")

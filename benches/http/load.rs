@@ -43,8 +43,11 @@ pub fn run(addr: SocketAddr, connections: usize, time: Duration) -> Load {
     own_client(addr, connections, time)
 }
 
+/// wrk is used when it runs, unless `AIOLI_HTTP_LOAD=own` asks for the
+/// client below (to compare the two load generators).
 fn wrk_available() -> bool {
-    Command::new("wrk").arg("--version").output().is_ok()
+    let own = std::env::var_os("AIOLI_HTTP_LOAD").is_some_and(|value| value == "own");
+    !own && Command::new("wrk").arg("--version").output().is_ok()
 }
 
 /// `wrk -t1 -cN -dT --latency`; parses "Requests/sec:" and the latency

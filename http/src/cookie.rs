@@ -9,7 +9,7 @@
 //! `response.set_cookie(name, value, path=..., max_age=...)`; the `cookie`
 //! crate (used with hyper) adds signing and jars, which we leave out.
 //!
-//! Chapter: docs/src/23-handlers-and-state.md
+//! Chapter: docs/src/23-routing-and-middleware.md
 
 use std::fmt;
 use std::time::Duration;

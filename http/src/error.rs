@@ -17,7 +17,7 @@
 //! with exceptions (`raise web.HTTPBadRequest(text=...)`); axum splits it
 //! into one "rejection" type per extractor.
 //!
-//! Chapter: docs/src/23-handlers-and-state.md
+//! Chapter: docs/src/23-routing-and-middleware.md
 
 use std::fmt;
 

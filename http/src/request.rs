@@ -19,7 +19,7 @@
 //! `.text()`, `.json()`, `.post()`, `request.content` for streaming);
 //! hyper hands the body over as a separate `Incoming` stream.
 //!
-//! Chapter: docs/src/23-handlers-and-state.md
+//! Chapter: docs/src/23-routing-and-middleware.md
 
 use std::fmt;
 use std::future::{poll_fn, Future};

@@ -14,7 +14,7 @@
 //! handlers. aiohttp handlers must return a `web.Response` (or raise an
 //! `HTTPException`); axum has the same `IntoResponse` trait.
 //!
-//! Chapter: docs/src/22-writing-responses.md
+//! Chapter: docs/src/22-bodies-and-keep-alive.md
 
 use std::borrow::Cow;
 use std::fmt;
@@ -82,6 +82,10 @@ impl Response {
 
     fn with_body(content_type: &str, body: Cow<'static, [u8]>) -> Response {
         let mut response = Response::new(StatusCode::OK);
+        // Room for Content-Type and a few more at once: grown from empty,
+        // the map reallocated twice per response (~5% of a small request's
+        // instructions under callgrind).
+        response.headers = HeaderMap::with_capacity(4);
         response.headers.insert("Content-Type", content_type);
         response.body = ResponseBody::Bytes(body);
         response

@@ -11,7 +11,7 @@
 //! aiohttp's middleware receive `(request, handler)` and call
 //! `await handler(request)`: the same shape with `Next` as the handler.
 //!
-//! Chapter: docs/src/23-handlers-and-state.md
+//! Chapter: docs/src/23-routing-and-middleware.md
 
 use std::future::Future;
 use std::rc::Rc;

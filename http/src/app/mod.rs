@@ -23,7 +23,7 @@
 //! `@web.middleware` with `handler(request)` as next); axum builds the
 //! same chain out of tower `Service`s, statically typed and `Send`.
 //!
-//! Chapter: docs/src/23-handlers-and-state.md
+//! Chapter: docs/src/23-routing-and-middleware.md
 
 mod middleware;
 pub(crate) mod router;
@@ -49,6 +49,7 @@ pub trait Handler: 'static {
     fn call(&self, req: Request) -> HandlerFuture;
 }
 
+// ANCHOR: handler_for_async_fn
 impl<F, Fut> Handler for F
 where
     F: Fn(Request) -> Fut + 'static,
@@ -60,6 +61,7 @@ where
         Box::pin(async move { future.await.into_response() })
     }
 }
+// ANCHOR_END: handler_for_async_fn
 
 /// A web application: routes and middleware.
 ///

@@ -16,7 +16,7 @@
 //! into a radix tree, so the cost does not grow with the number of routes;
 //! a list reads more simply and is fast enough for tens of routes.
 //!
-//! Chapter: docs/src/23-handlers-and-state.md
+//! Chapter: docs/src/23-routing-and-middleware.md
 
 use std::rc::Rc;
 

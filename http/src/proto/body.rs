@@ -141,6 +141,7 @@ enum Coding {
 }
 
 /// Reads every Transfer-Encoding field as one list of codings.
+// ANCHOR: transfer_coding
 fn transfer_coding(headers: &HeaderMap) -> Result<Coding, ParseError> {
     let mut chunked_seen = false;
     let mut last_is_chunked = false;
@@ -178,6 +179,7 @@ fn transfer_coding(headers: &HeaderMap) -> Result<Coding, ParseError> {
     }
     Ok(Coding::Chunked)
 }
+// ANCHOR_END: transfer_coding
 
 /// What one call to [`BodyDecoder::decode`] found.
 #[derive(Debug, PartialEq, Eq)]

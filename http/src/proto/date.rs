@@ -13,7 +13,7 @@
 //! does the same (its `CachedDate`); Python's `email.utils.formatdate` and
 //! the `httpdate` crate do the arithmetic without the cache.
 //!
-//! Chapter: docs/src/22-writing-responses.md
+//! Chapter: docs/src/22-bodies-and-keep-alive.md
 
 use std::cell::Cell;
 use std::time::{SystemTime, UNIX_EPOCH};

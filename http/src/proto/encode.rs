@@ -20,7 +20,7 @@
 //! `0 CRLF CRLF` at the end, for streamed bodies whose length is unknown
 //! when the head goes out.
 //!
-//! Chapter: docs/src/22-writing-responses.md
+//! Chapter: docs/src/22-bodies-and-keep-alive.md
 
 use std::fmt;
 use std::io::Write;
@@ -75,10 +75,10 @@ pub struct HeadExtras<'a> {
 }
 
 /// Fields the encoder owns; a handler's copies are dropped.
-fn is_framing_field(name: &str) -> bool {
-    name.eq_ignore_ascii_case("content-length")
-        || name.eq_ignore_ascii_case("transfer-encoding")
-        || name.eq_ignore_ascii_case("connection")
+fn is_framing_field(name: &[u8]) -> bool {
+    name.eq_ignore_ascii_case(b"content-length")
+        || name.eq_ignore_ascii_case(b"transfer-encoding")
+        || name.eq_ignore_ascii_case(b"connection")
 }
 
 /// Appends a response head to `out`. On error nothing is appended.
@@ -100,15 +100,21 @@ pub fn write_response_head(
     headers: &HeaderMap,
     extras: HeadExtras<'_>,
 ) -> Result<(), InvalidHeader> {
-    check_fields(headers)?;
+    let mark = out.len();
     out.extend_from_slice(b"HTTP/1.1 ");
     push_decimal(out, u64::from(status.as_u16()));
     out.push(b' ');
     out.extend_from_slice(status.reason().as_bytes());
     out.extend_from_slice(b"\r\n");
-    for (name, value) in headers.iter() {
+    // Each field is checked in the same pass that copies it (one walk over
+    // the map per response, not two); a bad one takes back what was written.
+    for (name, value) in headers.iter_bytes() {
+        if !is_token(name) || !is_valid_value(value) {
+            out.truncate(mark);
+            return Err(InvalidHeader { name: String::from_utf8_lossy(name).into_owned() });
+        }
         if !is_framing_field(name) {
-            push_field(out, name.as_bytes(), value);
+            push_field(out, name, value);
         }
     }
     match extras.framing {
@@ -186,9 +192,21 @@ fn push_field(out: &mut Vec<u8>, name: &[u8], value: &[u8]) {
     out.extend_from_slice(b"\r\n");
 }
 
-fn push_decimal(out: &mut Vec<u8>, n: u64) {
-    // Writing into a Vec cannot fail.
-    let _ = write!(out, "{n}");
+fn push_decimal(out: &mut Vec<u8>, mut n: u64) {
+    // Digits by hand, right to left: `write!(out, "{n}")` goes through
+    // `core::fmt`, which costs more than the rest of a small response
+    // head (two numbers per response: the status and Content-Length).
+    let mut digits = [0u8; 20]; // u64::MAX has 20 digits
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
 }
 
 /// The end of a chunked body: a zero-size chunk and no trailers.
@@ -224,6 +242,15 @@ mod tests {
 
     fn extras(framing: ResponseFraming) -> HeadExtras<'static> {
         HeadExtras { framing, connection: None, date: None, server: None }
+    }
+
+    #[test]
+    fn decimals_are_written_like_display() {
+        for n in [0, 7, 10, 99, 100, 1_234_567, u64::from(u32::MAX), u64::MAX] {
+            let mut out = b"x".to_vec();
+            push_decimal(&mut out, n);
+            assert_eq!(out, format!("x{n}").into_bytes());
+        }
     }
 
     #[test]

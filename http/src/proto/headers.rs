@@ -170,6 +170,12 @@ impl HeaderMap {
         &self.bytes[self.entries[index].value.clone()]
     }
 
+    /// Every field as raw bytes, in order: for the encoder, which checks
+    /// and copies bytes and has no use for `&str` names.
+    pub(crate) fn iter_bytes(&self) -> impl Iterator<Item = (&[u8], &[u8])> + '_ {
+        self.entries.iter().map(move |entry| (&self.bytes[entry.name.clone()], &self.bytes[entry.value.clone()]))
+    }
+
     fn name_at(&self, entry: &Entry) -> &str {
         // Names enter only through `append(&str)`, so they are UTF-8; the
         // fallback is for the impossible case, not for peers.

@@ -8,7 +8,7 @@
 //! (`web.HTTPNotFound`); Python's `http.HTTPStatus` and the `http` crate's
 //! `StatusCode` are this same newtype with constants.
 //!
-//! Chapter: docs/src/22-writing-responses.md
+//! Chapter: docs/src/22-bodies-and-keep-alive.md
 
 use std::fmt;
 

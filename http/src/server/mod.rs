@@ -29,7 +29,7 @@
 //! aiohttp's `AppRunner`/`TCPSite` do all of it, as this module does, on
 //! one thread.
 //!
-//! Chapter: docs/src/24-server-limits-and-shutdown.md
+//! Chapter: docs/src/24-server-limits.md
 
 mod connection;
 pub(crate) mod io;
@@ -54,6 +54,7 @@ use crate::App;
 ///
 /// Set them through [`Server`]'s methods of the same names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+// ANCHOR: server_config
 pub struct ServerConfig {
     /// Largest request head, request line to blank line (431). 64 KiB.
     pub max_head_bytes: usize,
@@ -83,7 +84,9 @@ pub struct ServerConfig {
     /// How long `serve` lets in-flight requests finish after Ctrl-C. 10 s.
     pub shutdown_timeout: Duration,
 }
+// ANCHOR_END: server_config
 
+// ANCHOR: server_defaults
 impl Default for ServerConfig {
     fn default() -> ServerConfig {
         let head = HeadLimits::default();
@@ -103,6 +106,7 @@ impl Default for ServerConfig {
         }
     }
 }
+// ANCHOR_END: server_defaults
 
 impl ServerConfig {
     pub(crate) fn head_limits(&self) -> HeadLimits {

@@ -16,7 +16,7 @@
 //! `WebSocketResponse.prepare(request)` takes over the transport the same
 //! way.
 //!
-//! Chapter: docs/src/25-upgrades.md
+//! Chapter: docs/src/22-bodies-and-keep-alive.md
 
 use std::fmt;
 use std::future::Future;

@@ -18,7 +18,7 @@
 //! into the head and queues large ones for vectored writes; asyncio's
 //! transports buffer every write and flush when the loop comes around.
 //!
-//! Chapter: docs/src/22-writing-responses.md
+//! Chapter: docs/src/22-bodies-and-keep-alive.md
 
 use std::future::poll_fn;
 use std::io;

@@ -373,6 +373,7 @@ fn basic_credentials(req: &Request) -> Option<(String, String)> {
     Some((user.to_owned(), pass.to_owned()))
 }
 
+// ANCHOR: basic_auth
 async fn basic_auth(req: Request) -> Response {
     let expected = (req.param("user").unwrap_or(""), req.param("pass").unwrap_or(""));
     match basic_credentials(&req) {
@@ -384,9 +385,11 @@ async fn basic_auth(req: Request) -> Response {
             .header("WWW-Authenticate", "Basic realm=\"aioli test app\""),
     }
 }
+// ANCHOR_END: basic_auth
 
 /// `/drip`: after `delay` seconds, `numbytes` asterisks spread evenly
 /// over `duration` seconds, one chunk each, with status `code`.
+// ANCHOR: drip
 async fn drip(req: Request) -> Result<Response, Error> {
     let duration = seconds(query(&req, "duration", 2.0)?, "duration")?;
     let delay = seconds(query(&req, "delay", 0.0)?, "delay")?;
@@ -408,6 +411,7 @@ async fn drip(req: Request) -> Result<Response, Error> {
     });
     Ok(Response::stream(body).status(status))
 }
+// ANCHOR_END: drip
 
 #[cfg(test)]
 mod tests {

@@ -125,10 +125,15 @@ impl RawConnection {
 
     /// Reads what has arrived into `buffered`; 0 at end of stream.
     async fn read_more(&mut self) -> io::Result<usize> {
-        let mut piece = [0u8; 16 * 1024];
-        let n = self.stream.read(&mut piece).await?;
-        self.buffered.extend_from_slice(&piece[..n]);
-        Ok(n)
+        // Read straight into the Vec's tail. (A `[u8; 16 * 1024]` here
+        // would live inside this future across the await, making every
+        // future that awaits `send` 16 KiB larger.)
+        let start = self.buffered.len();
+        self.buffered.resize(start + 16 * 1024, 0);
+        let result = self.stream.read(&mut self.buffered[start..]).await;
+        let n = *result.as_ref().unwrap_or(&0);
+        self.buffered.truncate(start + n);
+        result
     }
 }
 
