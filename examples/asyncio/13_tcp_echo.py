@@ -50,9 +50,11 @@ async def client(client_id, port, start):
         echo = (await reader.readline()).decode().rstrip("\n")
         print(f"   [{at(start)}] client {client_id}: sent {json.dumps(line)}, echo {json.dumps(echo)}")
         await asyncio.sleep(0.05)
-    # Closing without awaiting wait_closed(), as the Rust client drops
-    # its stream: the server sees EOF a turn or two later.
-    writer.close()
+    # Closed by main, after it stopped the server. In the Rust example the
+    # stream closes when the client returns, but the loop only reports the
+    # EOFs in a later turn, after main's next steps; here a close() could
+    # reach the server's reader first, so main closes them itself.
+    return writer
 
 
 async def main():
@@ -80,9 +82,11 @@ async def main():
     port = server.sockets[0].getsockname()[1]
     print(f"   server: listening on 127.0.0.1:{port}")
     async with asyncio.timeout(LIMIT):
-        await asyncio.gather(*(client(i, port, start) for i in range(1, 4)))
+        writers = await asyncio.gather(*(client(i, port, start) for i in range(1, 4)))
     server.close()  # stop accepting; connections being served live on
     print("   server: closed, no longer accepting")
+    for writer in writers:
+        writer.close()
     # Python 3.12's wait_closed() waits for the handlers; 3.11's does not,
     # so wait for them here.
     async with asyncio.timeout(LIMIT):
