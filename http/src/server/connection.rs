@@ -43,7 +43,6 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use aioli::io::AsyncWrite;
-use aioli::net::TcpStream;
 use aioli::sync::Event;
 use aioli::time::{timeout_at, Instant};
 use aioli::{select, Either};
@@ -57,6 +56,7 @@ use crate::proto::body::{request_framing, Framing};
 use crate::proto::request_head::{parse_request_head, RequestHead};
 use crate::proto::ParseError;
 use crate::request::{BodyLimits, RequestBody};
+use crate::transport::Transport;
 use crate::{IntoResponse, Request, Response, StatusCode, Version};
 
 /// How long a closing connection keeps reading (and discarding) what the
@@ -67,9 +67,9 @@ const LINGER: Duration = Duration::from_secs(1);
 /// Serves requests on `stream` until the client leaves, a limit closes
 /// it, or the server shuts down.
 // ANCHOR: serve_connection
-pub(crate) async fn serve_connection(stream: TcpStream, peer: SocketAddr, server: Rc<ServerShared>, stop: Rc<Event>) {
+pub(crate) async fn serve_connection(stream: Transport, peer: SocketAddr, server: Rc<ServerShared>, stop: Rc<Event>) {
     // Responses are written whole; Nagle's delay would only hold them back.
-    let _ = stream.set_nodelay(true);
+    let _ = stream.tcp().set_nodelay(true);
     let config = &server.config;
     let io: Shared = Rc::new(RefCell::new(ConnIo {
         stream,
