@@ -68,8 +68,6 @@ const LINGER: Duration = Duration::from_secs(1);
 /// it, or the server shuts down.
 // ANCHOR: serve_connection
 pub(crate) async fn serve_connection(stream: Transport, peer: SocketAddr, server: Rc<ServerShared>, stop: Rc<Event>) {
-    // Responses are written whole; Nagle's delay would only hold them back.
-    let _ = stream.tcp().set_nodelay(true);
     let config = &server.config;
     let io: Shared = Rc::new(RefCell::new(ConnIo {
         stream,

@@ -402,6 +402,9 @@ async fn accept_loop(listener: TcpListener, shared: Rc<ServerShared>) {
 /// timeout. `None`: the handshake failed or stalled, and the connection
 /// is closed (dropped) with nothing more said.
 async fn start_transport(stream: TcpStream, peer: SocketAddr, shared: &ServerShared) -> Option<Transport> {
+    // Responses are written whole, and a handshake's flights must not
+    // wait for an ACK: Nagle's delay would only hold them back.
+    let _ = stream.set_nodelay(true);
     #[cfg(feature = "tls")]
     if let Some((config, observer)) = &shared.tls {
         let handshake = crate::tls::accept(stream, config.clone(), observer.clone());

@@ -52,6 +52,9 @@ pub struct TlsStream {
     observer: Option<TlsObserver>,
     /// `close_notify` has been queued; writing again is an error.
     closed_by_us: bool,
+    /// Where several queued records are joined into one write (see
+    /// `SocketIo::write_vectored`); kept, so it is allocated once.
+    scratch: Vec<u8>,
 }
 
 impl std::fmt::Debug for TlsStream {
@@ -70,6 +73,7 @@ impl std::fmt::Debug for TlsStream {
 struct SocketIo<'a, 'b> {
     tcp: &'a mut TcpStream,
     cx: &'a mut Context<'b>,
+    scratch: &'a mut Vec<u8>,
 }
 
 impl Read for SocketIo<'_, '_> {
@@ -89,14 +93,41 @@ impl Write for SocketIo<'_, '_> {
         }
     }
 
+    /// rustls hands over its queued records as a list of slices (a
+    /// handshake flight is three or four). One `write` per slice would be
+    /// one system call each, and with small writes in flight Nagle's
+    /// algorithm may hold the later ones back; so they are copied into
+    /// one buffer and written at once. (aioli has no vectored write; a
+    /// `writev` would save the copy.)
+    fn write_vectored(&mut self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
+        if bufs.iter().filter(|buf| !buf.is_empty()).count() <= 1 {
+            let only = bufs.iter().find(|buf| !buf.is_empty()).map_or(&[][..], |buf| &buf[..]);
+            return self.write(only);
+        }
+        self.scratch.clear();
+        for buf in bufs {
+            if self.scratch.len() + buf.len() > SCRATCH_MAX && !self.scratch.is_empty() {
+                break;
+            }
+            self.scratch.extend_from_slice(buf);
+        }
+        match Pin::new(&mut *self.tcp).poll_write(self.cx, self.scratch) {
+            Poll::Ready(result) => result,
+            Poll::Pending => Err(io::ErrorKind::WouldBlock.into()),
+        }
+    }
+
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
     }
 }
 
+/// The most bytes joined into one write: a few full TLS records.
+const SCRATCH_MAX: usize = 64 * 1024;
+
 impl TlsStream {
     pub(crate) fn new(tcp: TcpStream, conn: rustls::Connection, observer: Option<TlsObserver>) -> TlsStream {
-        TlsStream { tcp, conn, observer, closed_by_us: false }
+        TlsStream { tcp, conn, observer, closed_by_us: false, scratch: Vec::new() }
     }
 
     /// The underlying socket (for its addresses).
@@ -133,7 +164,7 @@ impl TlsStream {
     /// woken when it is writable again).
     fn poll_push(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         while self.conn.wants_write() {
-            let mut socket = SocketIo { tcp: &mut self.tcp, cx };
+            let mut socket = SocketIo { tcp: &mut self.tcp, cx, scratch: &mut self.scratch };
             match self.conn.write_tls(&mut socket) {
                 Ok(0) => return Poll::Ready(Err(io::ErrorKind::WriteZero.into())),
                 Ok(bytes) => self.tell(TlsEvent::Sent { bytes, handshaking: self.conn.is_handshaking() }),
@@ -159,7 +190,7 @@ impl TlsStream {
     /// alert rustls queued for the peer has been sent if the socket takes
     /// it at once: the peer then learns why, not just that we hung up.
     fn poll_pull(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
-        let mut socket = SocketIo { tcp: &mut self.tcp, cx };
+        let mut socket = SocketIo { tcp: &mut self.tcp, cx, scratch: &mut self.scratch };
         let bytes = match self.conn.read_tls(&mut socket) {
             Ok(bytes) => bytes,
             Err(error) if error.kind() == io::ErrorKind::WouldBlock => {
