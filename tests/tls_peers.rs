@@ -79,7 +79,8 @@ import socket, ssl, sys
 ctx = ssl.create_default_context(cafile=sys.argv[1])
 ctx.set_alpn_protocols(["http/1.1"])
 with socket.create_connection(("127.0.0.1", int(sys.argv[2])), timeout=10) as raw:
-    with ctx.wrap_socket(raw, server_hostname="127.0.0.1") as tls:
+    # suppress_ragged_eofs=False: a bare FIN without close_notify raises.
+    with ctx.wrap_socket(raw, server_hostname="127.0.0.1", suppress_ragged_eofs=False) as tls:
         print(tls.version(), tls.selected_alpn_protocol())
         tls.sendall(b"GET /get?from=python HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
         data = b""

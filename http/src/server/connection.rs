@@ -84,7 +84,7 @@ pub(crate) async fn serve_connection(stream: Transport, peer: SocketAddr, server
         // 1. Read the next request head.
         let head = match read_head(&io, &mut out, &server, &stop, first).await {
             HeadRead::Head(head) => head,
-            HeadRead::Closed => return,
+            HeadRead::Closed => return close(&io).await,
             HeadRead::Failed(error) => {
                 let response = error_response(error.status(), &error.to_string());
                 return close_with(&io, &mut out, response, &server).await;
@@ -178,6 +178,8 @@ pub(crate) async fn serve_connection(stream: Transport, peer: SocketAddr, server
         if !keep_alive {
             if body_left != BodyLeft::Done {
                 linger(&io).await;
+            } else {
+                close(&io).await;
             }
             return;
         }
@@ -372,6 +374,16 @@ async fn close_with(io: &Shared, out: &mut Vec<u8>, response: Response, server: 
     {
         linger(io).await;
     }
+}
+
+/// Closes our direction cleanly: over TLS that sends `close_notify`, so
+/// the client can tell "the server is done" from "the connection was
+/// cut" (docs/src/34-tls-on-the-loop.md); over TCP it is the FIN that
+/// dropping the socket would send anyway. Bounded, since a client that
+/// reads nothing could leave it waiting.
+async fn close(io: &Shared) {
+    let shut = poll_fn(|cx| Pin::new(&mut io.borrow_mut().stream).poll_shutdown(cx));
+    let _ = aioli::time::timeout(LINGER, shut).await;
 }
 
 /// Half-closes, then reads and discards for a moment (see the module
