@@ -26,8 +26,8 @@
 //! trusts the system's store by default; aioli-http trusts Mozilla's list
 //! compiled in (`webpki-roots`), the same on every machine.
 
-use std::cell::Cell;
-use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering::Relaxed};
+use std::sync::Arc;
 
 use aioli::runtime::LoopEvent;
 use aioli_http::client::Client;
@@ -60,26 +60,27 @@ fn make_certificates() -> Result<Certificates, rcgen::Error> {
     })
 }
 
-/// What the trace shares between the loop's observer and TLS's.
+/// What the trace shares between the loop's observer and TLS's (atomics
+/// only because a `TlsObserver` must be `Send`; one thread uses them).
 #[derive(Default)]
 struct Trace {
     /// The loop's current tick, from `LoopEvent::TickStarted`.
-    tick: Cell<u64>,
+    tick: AtomicU64,
     /// Printing is on from the first handshake until both sides are done.
-    on: Cell<bool>,
-    done: Cell<u8>,
+    on: AtomicBool,
+    done: AtomicU8,
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let certificates = make_certificates()?;
-    let trace = Rc::new(Trace::default());
+    let trace = Arc::new(Trace::default());
 
     let loop_trace = trace.clone();
     let runtime = aioli::Runtime::builder()
         .observe(move |event| match event {
-            LoopEvent::TickStarted { tick } => loop_trace.tick.set(*tick),
-            LoopEvent::IoReady { source, direction } if loop_trace.on.get() => {
-                println!("  tick {:>3}  loop: socket {source} is {direction}", loop_trace.tick.get());
+            LoopEvent::TickStarted { tick } => loop_trace.tick.store(*tick, Relaxed),
+            LoopEvent::IoReady { source, direction } if loop_trace.on.load(Relaxed) => {
+                println!("  tick {:>3}  loop: socket {source} is {direction}", loop_trace.tick.load(Relaxed));
             }
             _ => {}
         })
@@ -87,16 +88,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let tls_trace = trace.clone();
     let observer = TlsObserver::new(move |side: Side, event: &TlsEvent| {
-        if *event == TlsEvent::HandshakeStarted && tls_trace.done.get() == 0 {
-            tls_trace.on.set(true);
+        if *event == TlsEvent::HandshakeStarted && tls_trace.done.load(Relaxed) == 0 {
+            tls_trace.on.store(true, Relaxed);
         }
-        if tls_trace.on.get() {
-            println!("  tick {:>3}  {side}: {event}", tls_trace.tick.get());
+        if tls_trace.on.load(Relaxed) {
+            println!("  tick {:>3}  {side}: {event}", tls_trace.tick.load(Relaxed));
         }
         if let TlsEvent::HandshakeDone { .. } = event {
-            tls_trace.done.set(tls_trace.done.get() + 1);
-            if tls_trace.done.get() == 2 {
-                tls_trace.on.set(false);
+            if tls_trace.done.fetch_add(1, Relaxed) + 1 == 2 {
+                tls_trace.on.store(false, Relaxed);
             }
         }
     });

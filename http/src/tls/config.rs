@@ -208,7 +208,7 @@ mod tests {
             rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer),
         );
         assert_eq!(TlsFailure::from_io(&error, "h"), Some(TlsFailure::UnknownIssuer));
-        let plain = io::Error::new(io::ErrorKind::Other, "x");
+        let plain = io::Error::other("x");
         assert_eq!(TlsFailure::from_io(&plain, "h"), None);
     }
 }

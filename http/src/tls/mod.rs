@@ -30,7 +30,6 @@ mod stream;
 
 use std::fmt;
 use std::io;
-use std::rc::Rc;
 use std::sync::Arc;
 
 use aioli::net::TcpStream;
@@ -117,12 +116,16 @@ impl fmt::Display for TlsEvent {
 /// (`ClientBuilder::tls_observer`, `Server::tls_observer`). Cloning
 /// shares the function.
 #[derive(Clone)]
-pub struct TlsObserver(Rc<dyn Fn(Side, &TlsEvent)>);
+pub struct TlsObserver(Arc<ObserverFn>);
+
+/// What a [`TlsObserver`] calls. `Send + Sync`, so that a `Server` being
+/// configured can still be moved to the thread that runs its loop.
+type ObserverFn = dyn Fn(Side, &TlsEvent) + Send + Sync;
 
 impl TlsObserver {
     /// Wraps `f`.
-    pub fn new(f: impl Fn(Side, &TlsEvent) + 'static) -> TlsObserver {
-        TlsObserver(Rc::new(f))
+    pub fn new(f: impl Fn(Side, &TlsEvent) + Send + Sync + 'static) -> TlsObserver {
+        TlsObserver(Arc::new(f))
     }
 
     pub(crate) fn notify(&self, side: Side, event: &TlsEvent) {
@@ -153,8 +156,7 @@ pub async fn connect(
         let message = format!("{server_name:?} is neither a DNS name nor an IP address, so no certificate can name it");
         io::Error::new(io::ErrorKind::InvalidInput, message)
     })?;
-    let conn =
-        rustls::ClientConnection::new(config, name).map_err(|error| io::Error::new(io::ErrorKind::Other, error))?;
+    let conn = rustls::ClientConnection::new(config, name).map_err(io::Error::other)?;
     let mut stream = TlsStream::new(tcp, conn.into(), observer);
     stream.handshake().await?;
     Ok(stream)
@@ -169,7 +171,7 @@ pub async fn accept(
     config: Arc<rustls::ServerConfig>,
     observer: Option<TlsObserver>,
 ) -> io::Result<TlsStream> {
-    let conn = rustls::ServerConnection::new(config).map_err(|error| io::Error::new(io::ErrorKind::Other, error))?;
+    let conn = rustls::ServerConnection::new(config).map_err(io::Error::other)?;
     let mut stream = TlsStream::new(tcp, conn.into(), observer);
     stream.handshake().await?;
     Ok(stream)
