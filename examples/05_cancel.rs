@@ -29,6 +29,7 @@ use std::time::Duration;
 use aioli::time::{sleep, Instant};
 use aioli::JoinError;
 
+// ANCHOR: ticker
 /// Stands in for a resource the task holds (a file, a connection): its
 /// `Drop` is the cleanup that must happen however the task ends.
 struct Resource {
@@ -54,11 +55,13 @@ async fn ticker(name: &'static str, start: Instant) {
         sleep(Duration::from_millis(300)).await;
     }
 }
+// ANCHOR_END: ticker
 
 fn main() {
     let start = Instant::now();
     aioli::run(async move {
         println!("1. abort a background task");
+        // ANCHOR: abort
         let handle = aioli::spawn(ticker("ticker", start));
         sleep(Duration::from_secs(1)).await;
         println!(
@@ -75,6 +78,7 @@ fn main() {
             Err(error) => println!("   main: unexpected error: {error}"),
             Ok(()) => println!("   main: the ticker ended on its own?"),
         }
+        // ANCHOR_END: abort
 
         println!("\n2. drop the handle instead: the task keeps running (detached)");
         let detached = aioli::spawn(ticker("detached", start));

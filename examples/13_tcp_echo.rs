@@ -66,6 +66,7 @@ fn at(start: Instant) -> String {
     format!("{:.2}s", start.elapsed().as_secs_f64())
 }
 
+// ANCHOR: serve_lines
 /// One connection of the line server: asyncio's `handle(reader, writer)`.
 async fn serve_lines(socket: TcpStream, peer: SocketAddr) -> io::Result<usize> {
     // Two halves, so the reader can be wrapped in a BufReader while the
@@ -85,7 +86,9 @@ async fn serve_lines(socket: TcpStream, peer: SocketAddr) -> io::Result<usize> {
     println!("   server: {peer} hung up after {count} lines");
     Ok(count)
 }
+// ANCHOR_END: serve_lines
 
+// ANCHOR: accept_loop
 /// The accept loop: asyncio's `start_server`, written out. Each
 /// connection gets its own task; their handles go into `connections` so
 /// that main can wait for them (asyncio's `wait_closed`).
@@ -112,6 +115,7 @@ async fn accept_loop(listener: TcpListener, connections: Rc<RefCell<Vec<JoinHand
         connections.borrow_mut().push(handle);
     }
 }
+// ANCHOR_END: accept_loop
 
 /// One client: asyncio's `open_connection`, then write a line and
 /// `readline()` its echo, three times.

@@ -82,6 +82,7 @@ impl Drop for Connection {
     }
 }
 
+// ANCHOR: countdown
 /// A hand-written async iterator: n, n-1, … 1, one every `gap`.
 struct Countdown {
     next: u32,
@@ -108,6 +109,7 @@ impl Stream for Countdown {
         Poll::Ready(Some(self.next + 1))
     }
 }
+// ANCHOR_END: countdown
 
 fn main() {
     let start = Instant::now();

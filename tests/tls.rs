@@ -181,3 +181,27 @@ fn bad_pem_is_reported_by_start() {
     });
     assert!(error.to_string().contains("Server::tls"), "{error}");
 }
+
+#[test]
+fn wss_echo_over_the_tls_server() {
+    let certs = certificates(&["127.0.0.1"]);
+    aioli::run(async {
+        let server = Server::bind("127.0.0.1:0")
+            .tls(certs.cert_pem.as_bytes(), certs.key_pem.as_bytes())
+            .start(testing::app())
+            .await
+            .expect("start");
+        let client = client_for(&certs);
+        let url = format!("wss://{}/ws/echo", server.local_addr());
+        let mut socket = client.ws_connect(&url).await.expect("wss handshake");
+        socket.send("over TLS").await.expect("send");
+        let echoed = socket.recv().await.expect("a message").expect("no error");
+        assert_eq!(echoed, aioli_http::ws::Message::Text("over TLS".into()));
+        drop(socket);
+
+        // The same trust rules as https: a client without our CA is refused.
+        let error = Client::new().ws_connect(&url).await.expect_err("unknown CA");
+        assert!(error.to_string().contains("unknown issuer"), "{error}");
+        server.shutdown(Duration::from_secs(2)).await;
+    });
+}

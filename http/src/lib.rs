@@ -79,6 +79,7 @@ pub mod testing;
 #[cfg(feature = "tls")]
 pub mod tls;
 pub mod transport;
+pub mod ws;
 
 pub use app::{App, Handler, Middleware, Next};
 pub use cookie::{Cookie, SameSite};

@@ -13,10 +13,12 @@ use std::rc::Rc;
 
 use crate::runtime::core::Core;
 
+// ANCHOR: current
 thread_local! {
     /// The loop running on this thread, if any. Set only by [`enter`].
     static CURRENT: RefCell<Option<Rc<Core>>> = const { RefCell::new(None) };
 }
+// ANCHOR_END: current
 
 /// The message every loop-less call panics with: it says what to do.
 pub(crate) const NO_LOOP: &str = "no aioli event loop is running on this thread: \
@@ -40,17 +42,27 @@ pub(crate) fn try_with_core<R>(f: impl FnOnce(&Core) -> R) -> Option<R> {
 }
 
 /// Makes `core` the current loop until the guard is dropped.
+///
+/// `#[track_caller]`, like `run` and `block_on` above it: a nested `run`
+/// panics naming the user's line, not this file. The panic is raised
+/// outside the `with` closure because a closure does not pass the
+/// caller's location on.
+#[track_caller]
 pub(crate) fn enter(core: Rc<Core>) -> EnterGuard {
-    CURRENT.with(|current| {
+    let entered = CURRENT.with(|current| {
         let mut current = current.borrow_mut();
         if current.is_some() {
-            panic!(
-                "an aioli event loop is already running on this thread: \
-                 a task cannot block_on another future; spawn it or .await it instead"
-            );
+            return false;
         }
         *current = Some(core);
+        true
     });
+    if !entered {
+        panic!(
+            "an aioli event loop is already running on this thread: \
+             a task cannot block_on another future; spawn it or .await it instead"
+        );
+    }
     EnterGuard { _private: () }
 }
 

@@ -60,3 +60,94 @@ pub use combine::wait::{wait, WaitFor};
 pub use runtime::{run, Runtime};
 pub use task::{spawn, JoinError, JoinHandle};
 pub use task_group::{TaskGroup, TaskGroupError};
+
+/// The snippets of docs/src/16-porting-from-asyncio.md, compiled by
+/// rustdoc: each error the chapter shows must still be that error, and
+/// each fix must still compile and run. Only built for `cargo test --doc`.
+#[cfg(doctest)]
+mod porting_errors {
+    /// Error 1: an async fn called without `.await` (a warning, made an
+    /// error here so the test can see it).
+    ///
+    /// ```compile_fail
+    #[doc = include_str!("../../docs/porting/not_awaited.rs")]
+    /// ```
+    struct NotAwaited;
+
+    /// Error 2: a spawned task borrows a local.
+    ///
+    /// ```compile_fail,E0373
+    #[doc = include_str!("../../docs/porting/borrow_in_spawn.rs")]
+    /// ```
+    struct BorrowInSpawn;
+
+    /// The fix for error 2.
+    ///
+    /// ```
+    #[doc = include_str!("../../docs/porting/rc_fix.rs")]
+    /// ```
+    struct RcFix;
+
+    /// Error 3: gather over two different async blocks.
+    ///
+    /// ```compile_fail,E0308
+    #[doc = include_str!("../../docs/porting/gather_two_blocks.rs")]
+    /// ```
+    struct GatherTwoBlocks;
+
+    /// The fixes for error 3.
+    ///
+    /// ```
+    #[doc = include_str!("../../docs/porting/gather_fix.rs")]
+    /// ```
+    struct GatherFix;
+
+    /// Error 4: wait_for's argument order.
+    ///
+    /// ```compile_fail,E0308
+    #[doc = include_str!("../../docs/porting/timeout_order.rs")]
+    /// ```
+    struct TimeoutOrder;
+
+    /// timeout on a JoinHandle, and abort on timeout.
+    ///
+    /// ```
+    #[doc = include_str!("../../docs/porting/timeout_on_task.rs")]
+    /// ```
+    struct TimeoutOnTask;
+
+    /// Error 5: `.await` in `Drop`.
+    ///
+    /// ```compile_fail,E0728
+    #[doc = include_str!("../../docs/porting/await_in_drop.rs")]
+    /// ```
+    struct AwaitInDrop;
+
+    /// The fix for error 5: cancel by asking; async cleanup in the task.
+    ///
+    /// ```
+    #[doc = include_str!("../../docs/porting/cleanup.rs")]
+    /// ```
+    struct Cleanup;
+
+    /// A RefCell borrow held across an `.await` panics at run time.
+    ///
+    /// ```should_panic
+    #[doc = include_str!("../../docs/porting/refcell_across_await.rs")]
+    /// ```
+    struct RefCellAcrossAwait;
+
+    /// A nested `run` panics, naming the caller's line.
+    ///
+    /// ```should_panic
+    #[doc = include_str!("../../docs/porting/nested_run.rs")]
+    /// ```
+    struct NestedRun;
+
+    /// A blocking call in a task: runs, and the detector warns.
+    ///
+    /// ```
+    #[doc = include_str!("../../docs/porting/blocking_call.rs")]
+    /// ```
+    struct BlockingCall;
+}

@@ -40,6 +40,7 @@ use crate::reactor::Direction;
 /// # Panics
 ///
 /// Outside an aioli loop.
+#[doc(alias("add_signal_handler", "KeyboardInterrupt"))]
 pub async fn ctrl_c() -> io::Result<()> {
     let (receiver, sender) = mio::net::UnixStream::pair()?;
     // From here on, each SIGINT writes a byte into `sender`.

@@ -38,6 +38,7 @@ use crate::sync::mpsc;
 use crate::task::JoinHandle;
 use crate::time::{Instant, Interval};
 
+// ANCHOR: stream_trait
 /// A source of values that arrive over time.
 pub trait Stream {
     /// What the stream yields.
@@ -52,6 +53,7 @@ pub trait Stream {
         (0, None)
     }
 }
+// ANCHOR_END: stream_trait
 
 impl<S: Stream + Unpin + ?Sized> Stream for &mut S {
     type Item = S::Item;
@@ -408,7 +410,9 @@ impl<S: Stream + Unpin> Stream for Take<S> {
 /// # Panics
 ///
 /// Outside an aioli loop, since it spawns a task.
+// ANCHOR: from_task
 #[track_caller]
+#[doc(alias = "async_generator")]
 pub fn from_task<T, F, Fut>(producer: F) -> FromTask<T>
 where
     T: 'static,
@@ -419,6 +423,7 @@ where
     let task = crate::spawn(producer(Yielder { sender }));
     FromTask { receiver, task }
 }
+// ANCHOR_END: from_task
 
 /// The stream returned by [`from_task`].
 #[must_use = "streams do nothing unless polled; dropping this one aborts its producer task"]
@@ -437,6 +442,7 @@ impl<T> Stream for FromTask<T> {
     }
 }
 
+// ANCHOR: from_task_drop
 impl<T> Drop for FromTask<T> {
     fn drop(&mut self) {
         // Nobody will read what the producer makes, so stop it making it.
@@ -444,6 +450,7 @@ impl<T> Drop for FromTask<T> {
         self.task.abort();
     }
 }
+// ANCHOR_END: from_task_drop
 
 impl<T> std::fmt::Debug for FromTask<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

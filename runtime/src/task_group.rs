@@ -121,6 +121,7 @@ impl<T: 'static, E: 'static> TaskGroup<T, E> {
         self.children.is_empty()
     }
 
+    // ANCHOR: join
     /// Waits for every child. All succeed: their outputs, in spawn order.
     /// One fails: the others are cancelled, and once they are gone the
     /// first failure is returned.
@@ -161,7 +162,9 @@ impl<T: 'static, E: 'static> TaskGroup<T, E> {
             }
         }
     }
+    // ANCHOR_END: join
 
+    // ANCHOR: cancel_and_wait
     /// Aborts every child still running, then waits until each has really
     /// ended, so their destructors have run when `join` returns.
     async fn cancel_and_wait(&mut self) {
@@ -179,6 +182,7 @@ impl<T: 'static, E: 'static> TaskGroup<T, E> {
         })
         .await;
     }
+    // ANCHOR_END: cancel_and_wait
 
     fn abort_all(&self) {
         for handle in self.children.iter().flatten() {

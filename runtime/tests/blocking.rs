@@ -84,6 +84,7 @@ fn jobs_run_on_named_pool_threads_never_more_than_the_cap_at_once() {
 fn a_paused_clock_does_not_jump_past_a_running_job() {
     let runtime = Runtime::builder().paused_clock(true).build().unwrap();
     runtime.block_on(async {
+        // ANCHOR: paused_clock_waits
         let start = Instant::now();
         let timer_fired = Arc::new(AtomicBool::new(false));
         let fired = timer_fired.clone();
@@ -105,6 +106,7 @@ fn a_paused_clock_does_not_jump_past_a_running_job() {
         timer.await.unwrap();
         assert!(timer_fired.load(Ordering::SeqCst));
         assert_eq!(start.elapsed(), Duration::from_secs(10));
+        // ANCHOR_END: paused_clock_waits
     });
 }
 

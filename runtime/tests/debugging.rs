@@ -398,3 +398,82 @@ fn without_the_waker_ring_a_cross_thread_wake_waits_for_the_next_timer() {
     });
     assert!(noticed_after >= Duration::from_millis(290), "noticed after {noticed_after:?}");
 }
+
+#[test]
+fn the_timeline_draws_an_arrow_from_each_wake_to_the_poll_it_caused() {
+    let path = std::env::temp_dir().join(format!("aioli-timeline-flows-{}.json", std::process::id()));
+    let runtime = Builder::new().debug(false).trace(false).timeline_file(&path).build().unwrap();
+    runtime.block_on(async {
+        let worker = TaskBuilder::new().name("worker").spawn(async {
+            sleep(Duration::from_millis(2)).await; // woken by a timer
+        });
+        worker.await.unwrap(); // main is woken by the worker finishing
+    });
+    let text = std::fs::read_to_string(&path).unwrap();
+    let _ = std::fs::remove_file(&path);
+    let json: serde_json::Value = serde_json::from_str(&text).expect("the timeline must be valid JSON");
+    let events = json["traceEvents"].as_array().expect("a traceEvents array");
+    let track_of = |name: &str| {
+        events
+            .iter()
+            .find(|event| event["ph"] == "M" && event["name"] == "thread_name" && event["args"]["name"] == name)
+            .and_then(|event| event["tid"].as_u64())
+            .unwrap_or_else(|| panic!("no track named {name}"))
+    };
+    let (loop_track, main_track, worker_track) =
+        (track_of("event loop"), track_of("main"), track_of("task#1 \"worker\""));
+
+    // The slice on `track` that contains time `ts`, if any: a flow's end
+    // must fall inside one for a viewer to draw it.
+    let slice_at = |track: u64, ts: f64| {
+        events.iter().find(|event| {
+            let (start, dur) = (event["ts"].as_f64().unwrap_or(-1.0), event["dur"].as_f64().unwrap_or(-1.0));
+            event["ph"] == "X" && event["tid"] == track && start <= ts && ts <= start + dur
+        })
+    };
+    let starts: Vec<&serde_json::Value> = events.iter().filter(|event| event["ph"] == "s").collect();
+    assert!(starts.len() >= 3, "main's first poll, the timer, the worker's end: {starts:#?}");
+    let mut arrows = Vec::new();
+    for start in &starts {
+        let id = start["id"].as_u64().expect("a flow start has a numeric id");
+        let ends: Vec<&serde_json::Value> =
+            events.iter().filter(|event| event["ph"] == "f" && event["id"] == id).collect();
+        assert_eq!(ends.len(), 1, "flow {id} has {} ends", ends.len());
+        let end = ends[0];
+        assert_eq!(end["bp"], "e", "the end binds to the enclosing slice (the poll)");
+        assert_eq!((start["cat"].as_str(), end["cat"].as_str()), (Some("wake"), Some("wake")));
+        assert!(start["ts"].as_f64() <= end["ts"].as_f64(), "an arrow goes forward in time");
+        let (from_track, to_track) = (start["tid"].as_u64().unwrap(), end["tid"].as_u64().unwrap());
+        let from = slice_at(from_track, start["ts"].as_f64().unwrap())
+            .unwrap_or_else(|| panic!("flow {id} starts in no slice"));
+        let to =
+            slice_at(to_track, end["ts"].as_f64().unwrap()).unwrap_or_else(|| panic!("flow {id} ends in no slice"));
+        assert!(to["name"].as_str().is_some_and(|name| name.starts_with("poll ")), "flow {id} ends in {to}");
+        arrows.push((from_track, from["name"].as_str().unwrap().to_string(), start["args"]["cause"].clone(), to_track));
+    }
+    let timer = (loop_track, "timer fired".to_string(), serde_json::json!("timer"), worker_track);
+    assert!(arrows.contains(&timer), "no arrow from a timer mark to the worker's poll: {arrows:#?}");
+    let finished =
+        (worker_track, "poll task#1 \"worker\"".to_string(), serde_json::json!("task#1 \"worker\""), main_track);
+    assert!(arrows.contains(&finished), "no arrow from the worker's last poll to main's: {arrows:#?}");
+}
+
+#[test]
+fn the_dump_says_who_spawned_a_task_and_who_awaits_it() {
+    aioli::run(async {
+        let parent = TaskBuilder::new().name("parent").spawn(async {
+            let child = TaskBuilder::new().name("child").spawn(sleep(Duration::from_millis(5)));
+            child.await.unwrap();
+        });
+        aioli::task::yield_now().await; // the parent runs, spawns, awaits
+        aioli::task::yield_now().await;
+        let dump = aioli::task::dump();
+        let row = |name: &str| dump.tasks.iter().find(|task| task.name.as_deref() == Some(name)).unwrap().clone();
+        let (parent_row, child_row) = (row("parent"), row("child"));
+        assert!(parent_row.spawned_by.is_some_and(|id| id.is_main()), "{parent_row:?}");
+        assert_eq!(child_row.spawned_by, Some(parent_row.id));
+        assert_eq!(child_row.awaited_by, Some(parent_row.id));
+        assert_eq!(parent_row.awaited_by, None, "nobody awaits the parent yet");
+        parent.await.unwrap();
+    });
+}

@@ -200,6 +200,7 @@ fn a_dropped_read_loses_neither_the_file_nor_its_bytes() {
         fs::write(&path, &content).await.unwrap();
         let mut file = File::open(&path).await.unwrap();
 
+        // ANCHOR: dropped_read
         let mut head = [0; 100];
         assert_eq!(file.read(&mut head).await.unwrap(), 100);
         // This read goes to the pool, then its future is dropped: the job
@@ -212,6 +213,7 @@ fn a_dropped_read_loses_neither_the_file_nor_its_bytes() {
         let mut next = [0; 50];
         assert_eq!(file.read(&mut next).await.unwrap(), 50);
         assert_eq!(&next[..], &expected[100..150]);
+        // ANCHOR_END: dropped_read
         let mut rest = Vec::new();
         file.read_to_end(&mut rest).await.unwrap();
         assert!(rest == expected[150..], "later reads are off: got {} bytes", rest.len());

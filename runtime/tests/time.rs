@@ -105,10 +105,20 @@ fn sleep_until_a_past_deadline_is_ready_at_once() {
 fn timeout_gives_the_output_or_elapsed() {
     paused().block_on(async {
         assert_eq!(timeout(Duration::from_secs(1), async { 9 }).await, Ok(9));
+        let line = line!() + 1;
         let late = timeout(Duration::from_secs(1), sleep(Duration::from_secs(2))).await;
         let error = late.unwrap_err();
         assert_eq!(error.limit(), Duration::from_secs(1));
-        assert_eq!(error.to_string(), "timed out: the future did not finish within 1s, so it was dropped");
+        // The message names the line that called timeout, not timeout.rs.
+        assert_eq!((error.called_at().file(), error.called_at().line()), (file!(), line));
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "timed out: the future given to timeout at {} did not finish within 1s, so it was dropped",
+                error.called_at()
+            )
+        );
+        assert!(!error.to_string().contains("JoinHandle"), "no handle was involved: {error}");
     });
 }
 

@@ -33,3 +33,31 @@ pub fn peer_available(program: &str, version_flag: &str) -> bool {
     let _ = writeln!(std::io::stderr(), "skipped: {program} not found");
     false
 }
+
+/// A Python with the `websockets` package (version 14 or later, for
+/// `send(..., text=True)`): `$AIOLI_PYTHON` if set (`.ci/run` makes a
+/// virtualenv with a pinned version and exports it), else `python3`. When
+/// neither has it, prints `skipped: python websockets not found` and
+/// returns `None`, or panics under `AIOLI_REQUIRE_PEERS=1`.
+pub fn python_websockets() -> Option<String> {
+    let python = std::env::var("AIOLI_PYTHON").unwrap_or_else(|_| "python3".to_owned());
+    let check = "import sys, websockets; sys.exit(int(websockets.__version__.split('.')[0]) < 14)";
+    let has_it = Command::new(&python)
+        .args(["-c", check])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success());
+    if has_it {
+        return Some(python);
+    }
+    if std::env::var_os("AIOLI_REQUIRE_PEERS").is_some_and(|value| value == "1") {
+        panic!(
+            "{python} cannot import websockets >= 14, and AIOLI_REQUIRE_PEERS=1 asks for every peer; \
+             make a virtualenv with it and point AIOLI_PYTHON at its python (.ci/run does)"
+        );
+    }
+    let _ = writeln!(std::io::stderr(), "skipped: python websockets not found");
+    None
+}

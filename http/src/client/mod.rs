@@ -46,6 +46,7 @@ mod request;
 mod response;
 mod session;
 pub mod url;
+mod ws;
 
 pub use builder::{ClientBuilder, DEFAULT_USER_AGENT};
 pub use cookies::{Cookie, CookieJar};

@@ -179,6 +179,23 @@ impl Client {
         RequestBuilder::new(self.clone(), method, url.into_url())
     }
 
+    /// The settings, for `ws_connect` (`client/ws.rs`), which opens its
+    /// own connection outside the pool.
+    pub(crate) fn config(&self) -> &ClientConfig {
+        &self.inner.config
+    }
+
+    /// rustls's client configuration, shared with `ws_connect` for `wss://`.
+    #[cfg(feature = "tls")]
+    pub(crate) fn tls_config(&self) -> Result<std::sync::Arc<rustls::ClientConfig>, crate::tls::TlsFailure> {
+        self.inner.tls.clone().map_err(crate::tls::TlsFailure::Other)
+    }
+
+    /// The cached resolver, shared with `ws_connect`.
+    pub(crate) fn resolver(&self) -> &Resolver {
+        &self.inner.resolver
+    }
+
     /// The pool's state right now.
     pub fn pool_status(&self) -> PoolStatus {
         let pool = &self.inner.pool;

@@ -19,6 +19,7 @@
 //!
 //! Chapter: docs/src/21-parsing-requests.md
 
+pub mod base64;
 pub mod body;
 pub mod date;
 pub mod encode;

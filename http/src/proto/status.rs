@@ -85,6 +85,7 @@ statuses! {
     EXPECTATION_FAILED = 417, "Expectation Failed";
     IM_A_TEAPOT = 418, "I'm a teapot";
     UNPROCESSABLE_ENTITY = 422, "Unprocessable Content";
+    UPGRADE_REQUIRED = 426, "Upgrade Required";
     TOO_MANY_REQUESTS = 429, "Too Many Requests";
     REQUEST_HEADER_FIELDS_TOO_LARGE = 431, "Request Header Fields Too Large";
     INTERNAL_SERVER_ERROR = 500, "Internal Server Error";

@@ -115,6 +115,9 @@ jsonplaceholder-like
 
 a linked HTML site for crawlers
   GET  /site/   (relative links, one cycle, one broken link)
+
+WebSocket
+  GET  /ws/echo[?max_message_bytes=N]  upgrades; sends every text and binary message back
 ";
 
 /// Header names as httpbin shows them: `user-agent` becomes `User-Agent`.

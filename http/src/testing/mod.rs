@@ -12,6 +12,7 @@
 //! - `placeholder.rs`: `/posts`, `/users/{id}`, `/comments?postId=`,
 //!   `/todos/{id}`, with records generated from their ids (`fake_text.rs`);
 //! - `site.rs`: a few linked HTML pages under `/site/` for a crawler;
+//! - `websocket.rs`: `/ws/echo`, a WebSocket that echoes messages;
 //! - `raw.rs`: [`send`] and [`RawConnection`], a tiny client that writes
 //!   request bytes you spell out and parses the response.
 //!
@@ -22,18 +23,22 @@
 //!
 //! Chapter: docs/src/23-routing-and-middleware.md
 
-pub mod base64;
+/// Base64 moved to [`crate::proto::base64`] (the client and the WebSocket
+/// handshake use it too); this path keeps working.
+pub use crate::proto::base64;
 mod fake_text;
 mod httpbin;
 mod placeholder;
 mod raw;
 mod site;
+mod websocket;
 
 pub use raw::{get, send, RawConnection, RawResponse};
 
 use crate::App;
 
-/// The whole test app: httpbin-like, jsonplaceholder-like and the site.
+/// The whole test app: httpbin-like, jsonplaceholder-like, the site and
+/// the WebSocket echo.
 ///
 /// ```
 /// use aioli_http::{testing, Method, Request};
@@ -46,5 +51,5 @@ use crate::App;
 /// });
 /// ```
 pub fn app() -> App {
-    site::routes(placeholder::routes(httpbin::routes(App::new())))
+    websocket::routes(site::routes(placeholder::routes(httpbin::routes(App::new()))))
 }

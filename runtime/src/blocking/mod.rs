@@ -122,7 +122,9 @@ pub const BLOCKING_KEEP_ALIVE: Duration = Duration::from_secs(10);
 /// # Panics
 ///
 /// When no aioli loop is running on this thread (then `f` is not run).
+// ANCHOR: spawn_blocking
 #[track_caller]
+#[doc(alias("run_in_executor", "to_thread"))]
 pub fn spawn_blocking<F, T>(f: F) -> JoinHandle<T>
 where
     F: FnOnce() -> T + Send + 'static,
@@ -137,7 +139,9 @@ where
         None => spawn_blocking_on(pool::global(), f),
     }
 }
+// ANCHOR_END: spawn_blocking
 
+// ANCHOR: spawn_blocking_on
 /// [`spawn_blocking`] on a given pool (tests use small pools of their own).
 #[track_caller]
 pub(crate) fn spawn_blocking_on<F, T>(pool: &Pool, f: F) -> JoinHandle<T>
@@ -181,6 +185,7 @@ where
         }
     })
 }
+// ANCHOR_END: spawn_blocking_on
 
 /// One job counted by the loop (`Core::count_blocking_job`), for as long
 /// as this guard lives.

@@ -42,6 +42,7 @@ struct Slot<T> {
     state: Mutex<SlotState<T>>,
 }
 
+// ANCHOR: slot_state
 struct SlotState<T> {
     /// Set once by the pool thread, taken once by the loop task.
     outcome: Option<Outcome<T>>,
@@ -52,6 +53,7 @@ struct SlotState<T> {
     /// job not started yet need not run, and a result has nowhere to go.
     abandoned: bool,
 }
+// ANCHOR_END: slot_state
 
 impl<T> Slot<T> {
     /// Locks the state. Nothing that runs under this lock can panic (it

@@ -21,6 +21,8 @@ use super::children::Children;
 ///     assert_eq!((a, b), (1, "two"));
 /// });
 /// ```
+// ANCHOR: join
+#[doc(alias = "gather")]
 pub async fn join<A: Future, B: Future>(a: A, b: B) -> (A::Output, B::Output) {
     let (mut a, mut b) = (pin!(a), pin!(b));
     let (mut out_a, mut out_b) = (None, None);
@@ -45,8 +47,10 @@ pub async fn join<A: Future, B: Future>(a: A, b: B) -> (A::Output, B::Output) {
     })
     .await
 }
+// ANCHOR_END: join
 
 /// Runs three futures at once and returns all three outputs.
+#[doc(alias = "gather")]
 pub async fn join3<A: Future, B: Future, C: Future>(a: A, b: B, c: C) -> (A::Output, B::Output, C::Output) {
     let ((a, b), c) = join(join(a, b), c).await;
     (a, b, c)
@@ -73,6 +77,7 @@ pub async fn join3<A: Future, B: Future, C: Future>(a: A, b: B, c: C) -> (A::Out
 ///     assert_eq!(aioli::join_all(work).await, vec![10, 20, 30]);
 /// });
 /// ```
+#[doc(alias = "gather")]
 pub async fn join_all<I>(futures: I) -> Vec<<I::Item as Future>::Output>
 where
     I: IntoIterator,
@@ -106,6 +111,7 @@ where
 ///     assert_eq!(aioli::try_join_all([2, 3].map(half)).await, Err("3 is odd".to_string()));
 /// });
 /// ```
+#[doc(alias = "gather")]
 pub async fn try_join_all<I, T, E>(futures: I) -> Result<Vec<T>, E>
 where
     I: IntoIterator,

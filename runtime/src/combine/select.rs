@@ -33,6 +33,7 @@ pub enum Either<A, B> {
 ///     assert_eq!(select(quick, slow).await, Either::Left("quick"));
 /// });
 /// ```
+#[doc(alias = "FIRST_COMPLETED")]
 pub async fn select<A: Future, B: Future>(a: A, b: B) -> Either<A::Output, B::Output> {
     let (mut a, mut b) = (pin!(a), pin!(b));
     poll_fn(|cx| {
@@ -60,6 +61,7 @@ pub async fn select<A: Future, B: Future>(a: A, b: B) -> Either<A::Output, B::Ou
 /// # Panics
 ///
 /// If `futures` is empty: there would be nothing to wait for, ever.
+#[doc(alias = "FIRST_COMPLETED")]
 pub async fn select_all<I>(futures: I) -> (usize, <I::Item as Future>::Output)
 where
     I: IntoIterator,

@@ -50,6 +50,7 @@ pub enum WaitFor {
 ///     }
 /// });
 /// ```
+#[doc(alias = "asyncio.wait")]
 pub async fn wait<T>(
     handles: impl IntoIterator<Item = JoinHandle<T>>,
     return_when: WaitFor,

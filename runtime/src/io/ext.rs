@@ -20,6 +20,7 @@ const CHUNK: usize = 8 * 1024;
 
 /// Reading helpers for every [`AsyncRead`].
 pub trait AsyncReadExt: AsyncRead {
+    // ANCHOR: read
     /// Reads some bytes into `buf`; `Ok(0)` means end of stream.
     /// Cancellation-safe: if dropped before it completes, nothing was read.
     fn read<'a>(&'a mut self, buf: &'a mut [u8]) -> impl Future<Output = io::Result<usize>> + 'a
@@ -28,7 +29,9 @@ pub trait AsyncReadExt: AsyncRead {
     {
         poll_fn(move |cx| Pin::new(&mut *self).poll_read(cx, buf))
     }
+    // ANCHOR_END: read
 
+    // ANCHOR: read_exact
     /// Fills all of `buf`, or fails with `UnexpectedEof` if the stream
     /// ends first. Not cancellation-safe.
     fn read_exact<'a>(&'a mut self, buf: &'a mut [u8]) -> impl Future<Output = io::Result<()>> + 'a
@@ -48,6 +51,7 @@ pub trait AsyncReadExt: AsyncRead {
             Ok(())
         }
     }
+    // ANCHOR_END: read_exact
 
     /// Reads until end of stream, appending to `buf`; returns how many
     /// bytes it appended.
@@ -99,6 +103,7 @@ pub trait AsyncWriteExt: AsyncWrite {
 
     /// Writes all of `buf` (`writer.write(data)` + `await drain()` in
     /// asyncio). Not cancellation-safe: a prefix may have been written.
+    #[doc(alias = "drain")]
     fn write_all<'a>(&'a mut self, buf: &'a [u8]) -> impl Future<Output = io::Result<()>> + 'a
     where
         Self: Unpin,
@@ -155,6 +160,7 @@ pub trait AsyncBufReadExt: AsyncBufRead {
     /// Not cancellation-safe: a partly read line is lost if dropped.
     /// A line that is not UTF-8 gives an error of kind `InvalidData`; for
     /// lines that may not be text, use `read_until(b'\n', ..)`.
+    #[doc(alias = "readline")]
     fn read_line<'a>(&'a mut self, buf: &'a mut String) -> impl Future<Output = io::Result<usize>> + 'a
     where
         Self: Unpin,

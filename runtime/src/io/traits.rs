@@ -6,6 +6,7 @@ use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+// ANCHOR: traits
 /// Reads bytes from a source that may not have them yet.
 pub trait AsyncRead {
     /// Reads into `buf`: `Ready(Ok(n))` with `n > 0` bytes read,
@@ -37,6 +38,7 @@ pub trait AsyncBufRead: AsyncRead {
     /// Marks `amount` bytes of the buffer as used.
     fn consume(self: Pin<&mut Self>, amount: usize);
 }
+// ANCHOR_END: traits
 
 impl<T: AsyncRead + Unpin + ?Sized> AsyncRead for &mut T {
     fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {

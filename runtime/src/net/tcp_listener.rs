@@ -64,6 +64,7 @@ impl TcpListener {
     /// # Panics
     ///
     /// Outside an aioli loop.
+    #[doc(alias = "start_server")]
     pub async fn bind(addr: impl ToSocketAddrs) -> io::Result<TcpListener> {
         let addrs = resolve(addr, "TcpListener::bind")?;
         first_that_works(addrs, "could not listen on", |addr| async move {

@@ -34,6 +34,7 @@ impl TcpStream {
     /// # Panics
     ///
     /// Outside an aioli loop.
+    #[doc(alias = "open_connection")]
     pub async fn connect(addr: impl ToSocketAddrs) -> io::Result<TcpStream> {
         let addrs = resolve(addr, "TcpStream::connect")?;
         first_that_works(addrs, "could not connect to", TcpStream::connect_to).await

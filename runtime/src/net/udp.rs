@@ -25,6 +25,7 @@ use crate::reactor::Direction;
 /// });
 /// ```
 #[derive(Debug)]
+#[doc(alias = "create_datagram_endpoint")]
 pub struct UdpSocket {
     source: IoSource<mio::net::UdpSocket>,
 }

@@ -41,6 +41,7 @@ const INDEX_MASK: usize = (1 << INDEX_BITS) - 1;
 /// cross-thread waker's `Token(usize::MAX)`.
 const GENERATION_MASK: usize = (1 << (usize::BITS - INDEX_BITS - 1)) - 1;
 
+// ANCHOR: source_state
 /// What the reactor knows about one registered socket.
 struct SourceState {
     /// Must match the token's generation; an event for an older socket
@@ -60,6 +61,7 @@ struct SourceState {
     /// The tasks waiting to write.
     writers: Waiters,
 }
+// ANCHOR_END: source_state
 
 /// The tasks one readiness event wakes, taken out of a socket's state:
 /// its waiting readers if it became readable, its waiting writers if it

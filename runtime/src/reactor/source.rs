@@ -35,6 +35,7 @@ impl<S: Source> IoSource<S> {
     ///
     /// Outside an aioli loop, with the usual advice.
     #[track_caller]
+    // ANCHOR: io_source_new
     pub(crate) fn new(mut io: S) -> io::Result<IoSource<S>> {
         with_core(|core| {
             let token = core.reactor.borrow_mut().insert()?;
@@ -49,7 +50,9 @@ impl<S: Source> IoSource<S> {
             }
         })
     }
+    // ANCHOR_END: io_source_new
 
+    // ANCHOR: poll_io
     /// Runs `operation` once `direction` is ready, as many times as it
     /// takes: the operation's own result, or `Pending` until an event.
     ///
@@ -80,6 +83,7 @@ impl<S: Source> IoSource<S> {
             }
         }
     }
+    // ANCHOR_END: poll_io
 
     /// Forgets that `direction` is ready, so the next `poll_io` waits for
     /// an event instead of trying the operation first. For callers that
@@ -88,6 +92,7 @@ impl<S: Source> IoSource<S> {
         with_core(|core| core.reactor.borrow_mut().clear_ready(self.token, direction));
     }
 
+    // ANCHOR: deregister
     fn deregister(&mut self) {
         let (io, token) = (&mut self.io, self.token);
         // After the loop has ended there is nothing to deregister from:
@@ -97,6 +102,7 @@ impl<S: Source> IoSource<S> {
             core.reactor.borrow_mut().remove(token);
         });
     }
+    // ANCHOR_END: deregister
 }
 
 impl<S: Source> Deref for IoSource<S> {

@@ -139,6 +139,7 @@ impl Builder {
     /// asyncio: `loop.set_default_executor(ThreadPoolExecutor(max_workers=threads))`;
     /// tokio: `Builder::max_blocking_threads`. The pool itself is in
     /// `blocking/pool.rs` (example 24).
+    #[doc(alias("ThreadPoolExecutor", "max_workers"))]
     pub fn max_blocking_threads(mut self, threads: usize) -> Builder {
         self.max_blocking_threads = Some(threads.max(1));
         self

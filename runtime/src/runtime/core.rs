@@ -225,10 +225,13 @@ impl Core {
     {
         let mut tasks = self.tasks.borrow_mut();
         let id = tasks.next_id();
+        // ANCHOR: make_waker
         let waker_state = Arc::new(TaskWaker::new(id, self.shared.clone()));
         let waker = Waker::from(waker_state.clone());
+        // ANCHOR_END: make_waker
         let join = Rc::new(JoinShared::new(waker.clone()));
 
+        // ANCHOR: wrap_future
         // The loop polls futures of one type, `Output = ()`. This wrapper
         // turns the user's future into one: it awaits it and stores the
         // output where the JoinHandle will find it.
@@ -237,9 +240,15 @@ impl Core {
             let value = future.await;
             output.complete(Ok(value));
         });
+        // ANCHOR_END: wrap_future
 
         let name: Option<Arc<str>> = name.map(Arc::from);
         let future_type = std::any::type_name::<F>();
+        // Who is spawning: the task (or main future) being polled now.
+        let spawned_by = match self.activity.get() {
+            Activity::Polling(parent) => Some(parent),
+            _ => None,
+        };
         tasks.insert(
             id,
             NewTask {
@@ -250,6 +259,7 @@ impl Core {
                 name: name.clone(),
                 spawned_at,
                 future_type,
+                spawned_by,
             },
         );
         drop(tasks);
@@ -406,6 +416,18 @@ impl Core {
         match self.tasks.borrow().get(id).and_then(|slot| slot.name.as_deref()) {
             Some(name) => format!("{id} \"{name}\""),
             None => id.to_string(),
+        }
+    }
+
+    /// Notes that the task being polled now awaits `id`'s `JoinHandle`
+    /// (called when that handle returns `Pending`). Only for debuggers;
+    /// a `try_borrow_mut`, because a handle may be polled while the table
+    /// is borrowed (a destructor run by the loop), and then it is skipped.
+    pub(crate) fn note_awaited(&self, id: Id) {
+        if let Activity::Polling(by) = self.activity.get() {
+            if let Ok(mut tasks) = self.tasks.try_borrow_mut() {
+                tasks.set_awaited_by(id, by);
+            }
         }
     }
 

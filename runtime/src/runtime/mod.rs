@@ -46,6 +46,7 @@ use crate::context;
 /// If called from inside a running loop (await the future instead), if
 /// `future` panics, or if the OS refuses to create the poller.
 #[track_caller]
+#[doc(alias = "asyncio.run")]
 pub fn run<F: Future>(future: F) -> F::Output {
     match Runtime::new() {
         Ok(runtime) => runtime.block_on(future),
@@ -71,6 +72,7 @@ pub fn run<F: Future>(future: F) -> F::Output {
 ///     assert_eq!(start.elapsed(), Duration::from_secs(3600));
 /// });
 /// ```
+#[doc(alias("event_loop", "AbstractEventLoop"))]
 pub struct Runtime {
     core: Rc<Core>,
 }
@@ -78,6 +80,7 @@ pub struct Runtime {
 impl Runtime {
     /// A runtime with the default settings: real clock, batch of 64 tasks
     /// per tick.
+    #[doc(alias = "new_event_loop")]
     pub fn new() -> io::Result<Runtime> {
         Builder::new().build()
     }
@@ -98,6 +101,8 @@ impl Runtime {
     /// If a loop is already running on this thread, or if `future` panics
     /// (the remaining tasks are cancelled first, when the runtime drops).
     // ANCHOR: block_on
+    #[doc(alias = "run_until_complete")]
+    #[track_caller]
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
         let _current = context::enter(self.core.clone());
         let mut output = None;

@@ -49,6 +49,7 @@ use crate::reactor::Reactor;
 use crate::task::Id;
 
 impl Core {
+    // ANCHOR: run_once
     /// One turn of the loop. `block_on` calls it until `main` is finished.
     pub(crate) fn run_once(&self, main: &mut MainTask<'_>) {
         self.tick.set(self.tick.get() + 1);
@@ -66,6 +67,7 @@ impl Core {
         // Phase 4: hand the readiness the poller reported to its wakers.
         self.dispatch_io_events();
     }
+    // ANCHOR_END: run_once
 
     /// Phase 1. Wakes every timer whose deadline is not after "now".
     fn fire_due_timers(&self) {
@@ -191,6 +193,7 @@ impl Core {
         Some(next_deadline.saturating_duration_since(self.clock.now()))
     }
 
+    // ANCHOR: dispatch_io_events
     /// Phase 4. Each event names a registered socket by its token; the
     /// reactor records the readiness and hands back the wakers of the
     /// tasks waiting on it. The cross-thread waker's event needs no
@@ -216,4 +219,5 @@ impl Core {
         }
         self.activity.set(Activity::Idle);
     }
+    // ANCHOR_END: dispatch_io_events
 }

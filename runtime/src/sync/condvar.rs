@@ -59,6 +59,7 @@ use super::waiters::{wake_all, Notified, WaiterKey, WaiterQueue};
 /// });
 /// ```
 #[derive(Default)]
+#[doc(alias = "Condition")]
 pub struct Condvar {
     /// Tasks waiting for a notification, first come first served.
     waiters: RefCell<WaiterQueue>,
@@ -74,6 +75,7 @@ impl Condvar {
     /// again and returns the new guard: `await cond.wait()`.
     ///
     /// Use the same mutex for every wait on one condvar.
+    // ANCHOR: condvar_wait
     pub async fn wait<'a, T: ?Sized>(&self, guard: MutexGuard<'a, T>) -> MutexGuard<'a, T> {
         let mutex = guard.mutex;
         // In line first, unlock second: see the module header.
@@ -82,6 +84,7 @@ impl Condvar {
         notification.await;
         mutex.lock().await
     }
+    // ANCHOR_END: condvar_wait
 
     /// Waits while `condition` holds, re-checking after every notification:
     /// asyncio's `await cond.wait_for(predicate)` (with the test inverted,

@@ -59,6 +59,8 @@ use crate::coop;
 ///     assert_eq!(*counter.lock().await, 3);
 /// });
 /// ```
+// ANCHOR: mutex
+#[doc(alias = "Lock")]
 pub struct Mutex<T: ?Sized> {
     /// True from a successful lock until the last guard is gone and no one
     /// waits. Stays true while the lock is handed from one owner to the next.
@@ -70,6 +72,7 @@ pub struct Mutex<T: ?Sized> {
     /// finds another borrow, so it never panics.
     value: RefCell<T>,
 }
+// ANCHOR_END: mutex
 
 impl<T> Mutex<T> {
     /// An unlocked mutex holding `value`.
@@ -125,6 +128,7 @@ impl<T: ?Sized> Mutex<T> {
         MutexGuard { mutex: self, value: self.value.borrow_mut() }
     }
 
+    // ANCHOR: release
     /// Gives the lock up: to the first waiter if there is one, else unlocks.
     fn release(&self) {
         let next = self.waiters.borrow_mut().notify_one();
@@ -134,6 +138,7 @@ impl<T: ?Sized> Mutex<T> {
             None => self.locked.set(false),
         }
     }
+    // ANCHOR_END: release
 }
 
 impl<T: Default> Default for Mutex<T> {
@@ -167,6 +172,7 @@ pub struct Lock<'a, T: ?Sized> {
     state: LockState,
 }
 
+// ANCHOR: lock_poll
 impl<'a, T: ?Sized> Future for Lock<'a, T> {
     type Output = MutexGuard<'a, T>;
 
@@ -203,7 +209,9 @@ impl<'a, T: ?Sized> Future for Lock<'a, T> {
         }
     }
 }
+// ANCHOR_END: lock_poll
 
+// ANCHOR: lock_drop
 impl<T: ?Sized> Drop for Lock<'_, T> {
     fn drop(&mut self) {
         if let LockState::Waiting(key) = std::mem::replace(&mut self.state, LockState::Done) {
@@ -216,6 +224,7 @@ impl<T: ?Sized> Drop for Lock<'_, T> {
         }
     }
 }
+// ANCHOR_END: lock_drop
 
 impl<T: ?Sized> fmt::Debug for Lock<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -44,6 +44,7 @@ use super::park::block_on;
 ///     assert_eq!(rx.await, Ok(42));
 /// });
 /// ```
+#[doc(alias("create_future", "Future"))]
 pub fn channel<T>() -> (Sender<T>, Receiver<T>) {
     let inner =
         Arc::new(Inner { state: Mutex::new(State { slot: Slot::Empty, receiver_gone: false, receiver_waker: None }) });
@@ -135,6 +136,7 @@ impl std::error::Error for TryRecvError {}
 impl<T> Sender<T> {
     /// Sends the value and wakes the receiver. If the receiver is gone,
     /// the value comes back as `Err(value)`.
+    #[doc(alias("set_result", "set_exception"))]
     pub fn send(mut self, value: T) -> Result<(), T> {
         let Some(inner) = self.inner.take() else {
             // Unreachable: `send` consumes the sender, the only place that

@@ -158,6 +158,7 @@ impl<T> Queue<T> {
     /// assert_eq!(queue.try_put("a"), Ok(()));
     /// assert_eq!(queue.try_put("b"), Err(QueueFull("b")));
     /// ```
+    #[doc(alias = "put_nowait")]
     pub fn try_put(&self, item: T) -> Result<(), QueueFull<T>> {
         if !self.has_free_slot() {
             return Err(QueueFull(item));
@@ -182,6 +183,7 @@ impl<T> Queue<T> {
     /// assert_eq!(queue.try_get(), Ok(7));
     /// assert_eq!(queue.try_get(), Err(QueueEmpty));
     /// ```
+    #[doc(alias = "get_nowait")]
     pub fn try_get(&self) -> Result<T, QueueEmpty> {
         let reserved = self.getters.borrow().notified_len();
         if self.items.borrow().len() <= reserved {
@@ -237,11 +239,13 @@ impl<T> Queue<T> {
         self.maxsize
     }
 
+    // ANCHOR: has_free_slot
     /// True if a new item may go in now without taking a slot promised to
     /// a woken putter.
     fn has_free_slot(&self) -> bool {
         self.maxsize == 0 || self.len() + self.putters.borrow().notified_len() < self.maxsize
     }
+    // ANCHOR_END: has_free_slot
 
     /// Adds an item (room already checked) and tells the first getter.
     fn push(&self, item: T) {

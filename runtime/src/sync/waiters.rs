@@ -56,6 +56,7 @@ pub(crate) enum Notified {
     All,
 }
 
+// ANCHOR: entry
 /// One waiting future's place in the queue.
 #[derive(Debug)]
 struct Entry {
@@ -70,6 +71,7 @@ struct Entry {
     /// The waiter after this one in line (`None`: last, or notified).
     next: Option<usize>,
 }
+// ANCHOR_END: entry
 
 /// The key of one entry, held by the future that waits.
 ///
@@ -80,6 +82,7 @@ pub(crate) struct WaiterKey(usize);
 
 /// A FIFO queue of waiting futures; see the module documentation.
 #[derive(Default)]
+// ANCHOR: waiter_queue
 pub(crate) struct WaiterQueue {
     /// Every entry, waiting or notified, until its owner removes it.
     entries: Slab<Entry>,
@@ -94,6 +97,7 @@ pub(crate) struct WaiterQueue {
     /// an item that a woken getter is about to take).
     notified_count: usize,
 }
+// ANCHOR_END: waiter_queue
 
 impl WaiterQueue {
     /// An empty queue.

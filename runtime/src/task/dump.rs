@@ -68,6 +68,12 @@ pub struct TaskSummary {
     pub spawned_at: &'static Location<'static>,
     /// The type of its future, which names the `async fn` or block.
     pub future_type: &'static str,
+    /// The task (or `main`) that spawned it, if it was spawned inside a
+    /// poll. asyncio does not record this; gdb's `aioli pstree` draws it.
+    pub spawned_by: Option<Id>,
+    /// The task that awaits its `JoinHandle`, if one has (the last to
+    /// poll the handle and find it unfinished).
+    pub awaited_by: Option<Id>,
 }
 
 /// The live tasks of a loop at one moment; `Display` prints a table.
@@ -98,6 +104,7 @@ pub struct TaskDump {
 ///
 /// Outside a running aioli loop.
 #[track_caller]
+#[doc(alias = "all_tasks")]
 pub fn dump() -> TaskDump {
     with_core(|core| core.dump())
 }
@@ -114,6 +121,7 @@ pub fn dump() -> TaskDump {
 ///     assert_eq!(name.await.unwrap().as_deref(), Some("worker"));
 /// });
 /// ```
+#[doc(alias = "current_task")]
 pub fn current() -> Option<TaskSummary> {
     try_with_core(|core| {
         let id = core.running_task()?;
@@ -148,6 +156,8 @@ fn summarize(id: Id, slot: &TaskSlot, now: Instant) -> TaskSummary {
         since_last_poll: slot.last_poll_at.map(|at| now.saturating_duration_since(at)),
         spawned_at: slot.spawned_at,
         future_type: slot.future_type,
+        spawned_by: slot.spawned_by,
+        awaited_by: slot.awaited_by,
     }
 }
 

@@ -32,15 +32,18 @@ use super::Id;
 
 /// Why a task produced no output.
 #[derive(Debug, Clone, PartialEq, Eq)]
+// ANCHOR: join_error
 pub enum JoinError {
     /// The task was aborted (`JoinHandle::abort`, a `TaskGroup` whose
     /// sibling failed) or the loop shut down before it finished. asyncio
     /// raises `CancelledError` in the same situations.
+    #[doc(alias = "CancelledError")]
     Cancelled,
     /// The task panicked; the panic message is kept. The loop caught the
     /// panic and went on running the other tasks.
     Panicked(String),
 }
+// ANCHOR_END: join_error
 
 impl JoinError {
     /// True for [`JoinError::Cancelled`] (tokio's name for the check).
@@ -182,6 +185,7 @@ impl<T> Completion for JoinShared<T> {
 /// });
 /// ```
 #[must_use = "dropping a JoinHandle detaches the task; bind it with `let _handle =` to keep it"]
+#[doc(alias = "Task")]
 pub struct JoinHandle<T> {
     shared: Rc<JoinShared<T>>,
     id: Id,
@@ -196,6 +200,7 @@ impl<T> JoinHandle<T> {
     /// every value it held is dropped (destructors run), and the handle
     /// resolves to [`JoinError::Cancelled`]. Aborting a finished task
     /// does nothing. asyncio: `task.cancel()`.
+    #[doc(alias = "cancel")]
     pub fn abort(&self) {
         if self.shared.is_finished() {
             return;
@@ -206,6 +211,7 @@ impl<T> JoinHandle<T> {
 
     /// Whether the task has ended, by finishing, panicking or being
     /// cancelled. asyncio: `task.done()`.
+    #[doc(alias = "done")]
     pub fn is_finished(&self) -> bool {
         self.shared.is_finished()
     }
@@ -243,6 +249,8 @@ impl<T> Future for JoinHandle<T> {
                 *state = JoinState::Running;
                 drop(state);
                 self.shared.register_joiner(cx.waker());
+                // For `aioli pstree` in gdb: who waits for whom.
+                crate::context::try_with_core(|core| core.note_awaited(self.id));
                 Poll::Pending
             }
             JoinState::Taken => panic!(

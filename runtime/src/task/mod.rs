@@ -39,12 +39,14 @@ pub use yield_now::{yield_now, YieldNow};
 /// never matches the new task living in the same slot: the loop compares
 /// both numbers and ignores the stale one instead of waking a stranger.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+// ANCHOR: id
 pub struct Id {
     /// Index into the loop's task table.
     pub(crate) index: usize,
     /// Spawn counter at the time this task was created; unique per loop.
     pub(crate) generation: u64,
 }
+// ANCHOR_END: id
 
 impl Id {
     /// The id the loop's main future (the one given to `block_on`) wakes
@@ -100,7 +102,52 @@ impl fmt::Debug for Id {
 ///     assert_eq!(handle.await.unwrap(), 42);
 /// });
 /// ```
+///
+/// # Why `'static`, and the `Rc` fix
+///
+/// The task may outlive the function that spawned it (drop its handle and
+/// it runs on), so the future must own everything it uses: `F: 'static`.
+/// An asyncio coroutine can use any variable it closes over, because the
+/// garbage collector keeps it alive; in Rust, borrowing a local into a
+/// task is the first error an asyncio user meets (docs chapter 16 shows
+/// it in full):
+///
+/// ```text
+/// error[E0373]: async block may outlive the current function, but it borrows `counter`, ...
+/// ```
+///
+/// The fix: give each task its own handle on the shared state. Put the
+/// state in an `Rc` (shared ownership on one thread) around a `RefCell`
+/// (mutation checked at run time), and `move` a clone into each task.
+/// Tasks stay on the loop's thread, so `Rc` is enough; tokio's `spawn`
+/// would need `Arc` and a lock, because its tasks may change threads.
+///
+/// ```
+/// use std::cell::RefCell;
+/// use std::rc::Rc;
+///
+/// aioli::run(async {
+///     let counter = Rc::new(RefCell::new(0));
+///     let mut handles = Vec::new();
+///     for _ in 0..3 {
+///         let counter = Rc::clone(&counter); // this task's own clone
+///         handles.push(aioli::spawn(async move {
+///             // Borrow briefly: never hold a RefCell borrow across an .await.
+///             *counter.borrow_mut() += 1;
+///         }));
+///     }
+///     for handle in handles {
+///         handle.await.unwrap();
+///     }
+///     assert_eq!(*counter.borrow(), 3);
+/// });
+/// ```
+///
+/// Only `spawn` needs `'static`: a future awaited in place, or passed to
+/// [`join_all`](crate::join_all), may borrow locals.
+// ANCHOR: spawn
 #[track_caller]
+#[doc(alias("create_task", "ensure_future"))]
 pub fn spawn<F>(future: F) -> JoinHandle<F::Output>
 where
     F: Future + 'static,
@@ -108,6 +155,7 @@ where
 {
     Builder::new().spawn(future)
 }
+// ANCHOR_END: spawn
 
 /// Spawns a task with options: today a name, shown in errors and traces.
 ///
@@ -138,6 +186,7 @@ impl Builder {
 
     /// Spawns `future` on the current loop; see [`spawn`].
     #[track_caller]
+    #[doc(alias = "create_task")]
     pub fn spawn<F>(self, future: F) -> JoinHandle<F::Output>
     where
         F: Future + 'static,

@@ -65,6 +65,13 @@ pub(crate) struct TaskSlot {
     pub(crate) last_poll_tick: u64,
     /// When the last poll started; recorded only when the loop is observed.
     pub(crate) last_poll_at: Option<Instant>,
+    /// The task that was being polled when this one was spawned
+    /// (`Id::MAIN` for the main future); `None` if spawned outside any
+    /// poll. Kept for the debugger's `aioli pstree` (gdb/aioli_gdb.py).
+    pub(crate) spawned_by: Option<Id>,
+    /// The task that last awaited this one's `JoinHandle` and got
+    /// `Pending`: set by `JoinHandle::poll`, read by `aioli pstree`.
+    pub(crate) awaited_by: Option<Id>,
 }
 
 /// A task taken out of its slot for one poll.
@@ -91,6 +98,7 @@ pub(crate) struct NewTask {
     pub(crate) name: Option<Arc<str>>,
     pub(crate) spawned_at: &'static Location<'static>,
     pub(crate) future_type: &'static str,
+    pub(crate) spawned_by: Option<Id>,
 }
 
 impl TaskTable {
@@ -116,13 +124,17 @@ impl TaskTable {
             polls: 0,
             last_poll_tick: 0,
             last_poll_at: None,
+            spawned_by: task.spawned_by,
+            awaited_by: None,
         });
     }
 
+    // ANCHOR: get
     /// The slot of `id`, or `None` if that task has ended (a stale id).
     pub(crate) fn get(&self, id: Id) -> Option<&TaskSlot> {
         self.slots.get(id.index).filter(|slot| slot.generation == id.generation)
     }
+    // ANCHOR_END: get
 
     fn get_mut(&mut self, id: Id) -> Option<&mut TaskSlot> {
         self.slots.get_mut(id.index).filter(|slot| slot.generation == id.generation)
@@ -149,6 +161,14 @@ impl TaskTable {
         slot.future = Some(future);
         slot.waker = Some(waker);
         Some(slot)
+    }
+
+    /// Records that `by` awaits the `JoinHandle` of `id` (a stale id, a
+    /// task that has ended, is ignored).
+    pub(crate) fn set_awaited_by(&mut self, id: Id, by: Id) {
+        if let Some(slot) = self.get_mut(id) {
+            slot.awaited_by = Some(by);
+        }
     }
 
     /// Frees the slot of a task that has ended.

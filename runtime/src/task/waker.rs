@@ -33,6 +33,7 @@ use crossbeam_channel::Sender;
 use super::Id;
 use crate::context::try_with_core;
 
+// ANCHOR: shared
 /// The part of the loop that other threads may touch.
 pub(crate) struct Shared {
     /// Sending end of the loop's `cross_thread_wakes` channel; phase 2
@@ -53,6 +54,7 @@ pub(crate) struct Shared {
     /// reports these wakes for the threads that made them).
     wakes_to_report: Mutex<Vec<Id>>,
 }
+// ANCHOR_END: shared
 
 impl Shared {
     pub(crate) fn new(
@@ -117,6 +119,7 @@ impl Shared {
     }
 }
 
+// ANCHOR: task_waker
 /// The state behind one task's `Waker`.
 pub(crate) struct TaskWaker {
     /// Which task to queue. Never changes, even after the task ends, so a
@@ -127,6 +130,7 @@ pub(crate) struct TaskWaker {
     /// Where to queue it.
     shared: Arc<Shared>,
 }
+// ANCHOR_END: task_waker
 
 impl TaskWaker {
     pub(crate) fn new(id: Id, shared: Arc<Shared>) -> TaskWaker {
@@ -170,6 +174,7 @@ impl TaskWaker {
     }
 }
 
+// ANCHOR: wake_impl
 impl Wake for TaskWaker {
     fn wake(self: Arc<Self>) {
         self.wake_by_ref();
@@ -200,3 +205,4 @@ impl Wake for TaskWaker {
         }
     }
 }
+// ANCHOR_END: wake_impl

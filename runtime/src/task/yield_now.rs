@@ -14,6 +14,7 @@ use std::task::{Context, Poll};
 ///     aioli::task::yield_now().await;
 /// });
 /// ```
+#[doc(alias = "sleep0")]
 pub fn yield_now() -> YieldNow {
     YieldNow { yielded: false }
 }

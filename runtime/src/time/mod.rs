@@ -49,6 +49,7 @@ pub struct Instant(std::time::Instant);
 
 impl Instant {
     /// The current time of the current loop's clock.
+    #[doc(alias = "time")]
     pub fn now() -> Instant {
         try_with_core(|core| core.now()).unwrap_or_else(|| Instant(std::time::Instant::now()))
     }

@@ -36,6 +36,7 @@ use crate::coop;
 /// # Panics
 ///
 /// When polled outside an aioli loop.
+// ANCHOR: sleep
 pub fn sleep(duration: Duration) -> Sleep {
     sleep_until(Instant::now().far_add(duration))
 }
@@ -54,6 +55,7 @@ pub struct Sleep {
     /// The armed timer, after the first `Pending` poll.
     timer: Option<TimerKey>,
 }
+// ANCHOR_END: sleep
 
 impl Sleep {
     /// When this sleep ends.
@@ -80,6 +82,7 @@ impl Sleep {
     }
 }
 
+// ANCHOR: sleep_poll
 impl Future for Sleep {
     type Output = ();
 
@@ -106,6 +109,7 @@ impl Future for Sleep {
         })
     }
 }
+// ANCHOR_END: sleep_poll
 
 impl Drop for Sleep {
     fn drop(&mut self) {

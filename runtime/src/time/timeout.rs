@@ -10,6 +10,7 @@
 
 use std::fmt;
 use std::future::{poll_fn, Future};
+use std::panic::Location;
 use std::pin::{pin, Pin};
 use std::task::Poll;
 use std::time::Duration;
@@ -32,7 +33,10 @@ use super::{sleep, sleep_until, Instant, Sleep};
 ///     let mut slow_task = aioli::spawn(sleep(Duration::from_secs(10)));
 ///     let waited = timeout(Duration::from_millis(10), &mut slow_task).await;
 ///     let elapsed = waited.unwrap_err();
-///     assert_eq!(elapsed.to_string(), "timed out: the future did not finish within 10ms, so it was dropped");
+///     assert_eq!(elapsed.limit(), Duration::from_millis(10));
+///     // "timed out: the future given to timeout at src/main.rs:8:18 did
+///     // not finish within 10ms, so it was dropped": the line is yours.
+///     assert!(elapsed.to_string().contains(&format!("timeout at {}", elapsed.called_at())));
 ///     slow_task.abort(); // the task itself is still running until this
 /// });
 /// ```
@@ -40,6 +44,9 @@ use super::{sleep, sleep_until, Instant, Sleep};
 pub struct Elapsed {
     /// How long the future was given.
     limit: Duration,
+    /// The line that called `timeout`: with several timeouts in a
+    /// program, the message says which one ran out.
+    called_at: &'static Location<'static>,
 }
 
 impl Elapsed {
@@ -48,11 +55,20 @@ impl Elapsed {
     pub fn limit(&self) -> Duration {
         self.limit
     }
+
+    /// The line of code that called `timeout` or `timeout_at`.
+    pub fn called_at(&self) -> &'static Location<'static> {
+        self.called_at
+    }
 }
 
 impl fmt::Display for Elapsed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "timed out: the future did not finish within {:?}, so it was dropped", self.limit)
+        write!(
+            f,
+            "timed out: the future given to timeout at {} did not finish within {:?}, so it was dropped",
+            self.called_at, self.limit
+        )
     }
 }
 
@@ -74,17 +90,26 @@ impl std::error::Error for Elapsed {}
 ///     assert!(slow.is_err());
 /// });
 /// ```
+#[doc(alias = "wait_for")]
+#[track_caller]
 pub fn timeout<F: Future>(limit: Duration, future: F) -> impl Future<Output = Result<F::Output, Elapsed>> {
-    race_with_deadline(sleep(limit), limit, future)
+    race_with_deadline(sleep(limit), limit, Location::caller(), future)
 }
 
 /// Like [`timeout`], with an absolute deadline.
+#[track_caller]
 pub fn timeout_at<F: Future>(deadline: Instant, future: F) -> impl Future<Output = Result<F::Output, Elapsed>> {
     let limit = deadline.saturating_duration_since(Instant::now());
-    race_with_deadline(sleep_until(deadline), limit, future)
+    race_with_deadline(sleep_until(deadline), limit, Location::caller(), future)
 }
 
-async fn race_with_deadline<F: Future>(mut timer: Sleep, limit: Duration, future: F) -> Result<F::Output, Elapsed> {
+// ANCHOR: race_with_deadline
+async fn race_with_deadline<F: Future>(
+    mut timer: Sleep,
+    limit: Duration,
+    called_at: &'static Location<'static>,
+    future: F,
+) -> Result<F::Output, Elapsed> {
     // `pin!` fixes the future in this async fn's own state, which is itself
     // pinned while it runs: no Box, no unsafe.
     let mut future = pin!(future);
@@ -95,9 +120,10 @@ async fn race_with_deadline<F: Future>(mut timer: Sleep, limit: Duration, future
             return Poll::Ready(Ok(output));
         }
         match Pin::new(&mut timer).poll(cx) {
-            Poll::Ready(()) => Poll::Ready(Err(Elapsed { limit })),
+            Poll::Ready(()) => Poll::Ready(Err(Elapsed { limit, called_at })),
             Poll::Pending => Poll::Pending,
         }
     })
     .await
 }
+// ANCHOR_END: race_with_deadline

@@ -17,10 +17,13 @@ use std::task::Waker;
 
 use super::Instant;
 
+// ANCHOR: timer_queue
 /// Identifies one armed timer; a `Sleep` keeps it to update or cancel.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct TimerKey {
     deadline: Instant,
+    /// Arming order: keys are unique, and equal deadlines fire in the
+    /// order they were armed.
     sequence: u64,
 }
 
@@ -32,6 +35,7 @@ pub(crate) struct TimerQueue {
     /// Counter that makes keys unique.
     armed: u64,
 }
+// ANCHOR_END: timer_queue
 
 impl TimerQueue {
     /// Arms a timer that will wake `waker` at `deadline`.

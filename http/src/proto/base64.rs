@@ -1,15 +1,16 @@
 //! Base64 (RFC 4648, the standard alphabet with `=` padding), just enough
-//! for `Authorization: Basic …` headers.
+//! for `Authorization: Basic …` headers and the WebSocket handshake's keys.
 //!
 //! Three bytes are 24 bits; base64 writes them as four 6-bit digits from a
 //! 64-letter alphabet. A last group of one or two bytes is padded with `=`
 //! so the text stays a multiple of four. The test app's `/basic-auth`
-//! route decodes the header with [`decode`]; tests and examples build one
-//! with [`encode`].
+//! route decodes the header with [`decode`]; the client builds one with
+//! [`encode`]; the WebSocket handshake (`ws/handshake.rs`) encodes its
+//! nonce and accept key and checks the client's key with [`decode`].
 //!
 //! Production code would use the `base64` crate (fast, every alphabet,
 //! no padding variants); twenty lines keep the idea visible and spare a
-//! dependency for two headers.
+//! dependency for a few headers.
 //!
 //! Chapter: docs/src/23-routing-and-middleware.md
 
@@ -18,7 +19,7 @@ const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 /// Encodes `bytes` as padded base64.
 ///
 /// ```
-/// use aioli_http::testing::base64;
+/// use aioli_http::proto::base64;
 /// assert_eq!(base64::encode(b"user:pass"), "dXNlcjpwYXNz");
 /// assert_eq!(base64::encode(b"a"), "YQ==");
 /// ```
@@ -44,7 +45,7 @@ pub fn encode(bytes: &[u8]) -> String {
 /// the middle).
 ///
 /// ```
-/// use aioli_http::testing::base64;
+/// use aioli_http::proto::base64;
 /// assert_eq!(base64::decode("dXNlcjpwYXNz").as_deref(), Some(&b"user:pass"[..]));
 /// assert_eq!(base64::decode("not base64!"), None);
 /// ```
