@@ -6,6 +6,7 @@
 //! | `off`         | `.debug(false).trace(false)`       | no observer: one branch per event site (`Core::poll_task` once per poll, one per wake) |
 //! | `debug`       | `.debug(true)`                     | the detectors observe: the debugger stop, poll timing, `PollStarted`/`Polled`/`Spawned`/`TaskEnded` events to the lost-waker, busy-loop and slow-poll checks (wakes are not reported: no observer wants them) |
 //! | `trace`       | `.trace(true).trace_to(sink)`      | the trace printer observes: every event, wakes included, and one formatted line per printed event, handed to a sink that counts and drops it |
+//! | `live`        | `.observe(view.observer())`        | the live view observes (`aioli_http::live`): every event, wakes included, is stamped, cloned and `try_send` into its bounded channel; what does not fit is dropped and counted (the `dropped` column), and the view's thread folds the rest on the other core |
 //!
 //! `off` is what a release build does by default. Its cost, compared with a
 //! loop that has no hooks at all, cannot be timed from inside one build:
@@ -31,7 +32,7 @@
 //!
 //! Wall time on a shared machine moves by tens of percent from run to run.
 //! To compare builds, count instructions instead: `AIOLI_BENCH_ONE=AIDS:WORKLOAD`
-//! (AIDS `off`, `debug` or `trace`; WORKLOAD `ping`, `yield` or `spawn`)
+//! (AIDS `off`, `debug`, `trace` or `live`; WORKLOAD `ping`, `yield` or `spawn`)
 //! runs that one cell once, which callgrind counts to the instruction:
 //!
 //! ```text
@@ -46,7 +47,10 @@ use std::hint::black_box;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
+use std::sync::OnceLock;
+
 use aioli::Runtime;
+use aioli_http::live::LiveView;
 
 mod common;
 
@@ -55,16 +59,24 @@ use common::{ping_pong, spawn_join, yield_many, Aioli};
 /// Timed runs per workload and configuration, after one warm-up round.
 const REPS: usize = 5;
 
-/// The three ways the loop is built, in the table's column order.
+/// The four ways the loop is built, in the table's column order.
 #[derive(Clone, Copy)]
 enum Aids {
     Off,
     Debug,
     Trace,
+    Live,
+}
+
+/// One live view for the whole run (one view thread, as a program has);
+/// each `live` runtime gets a new observer of it.
+fn live_view() -> &'static LiveView {
+    static VIEW: OnceLock<LiveView> = OnceLock::new();
+    VIEW.get_or_init(|| LiveView::start("127.0.0.1:0").expect("the live view could not listen on 127.0.0.1"))
 }
 
 impl Aids {
-    const ALL: [Aids; 3] = [Aids::Off, Aids::Debug, Aids::Trace];
+    const ALL: [Aids; 4] = [Aids::Off, Aids::Debug, Aids::Trace, Aids::Live];
 
     /// A runtime with these aids; trace lines are counted into `lines`.
     fn runtime(self, lines: &Rc<Cell<u64>>) -> Runtime {
@@ -81,6 +93,7 @@ impl Aids {
                     lines.set(lines.get() + 1);
                 })
             }
+            Aids::Live => builder.serves_live_view().observe(live_view().observer()),
         };
         builder.build().expect("aioli could not create its event loop")
     }
@@ -101,14 +114,24 @@ const WORKLOADS: [Workload; 3] = [
 ];
 
 /// Times one run: a fresh runtime (built before the clock starts), one
-/// `block_on`, the teardown. Returns the time and the trace lines written.
-fn time_once(workload: &Workload, aids: Aids, size: usize) -> (Duration, u64) {
+/// `block_on`, the teardown. Returns the time, the trace lines written,
+/// and the events the live view dropped.
+fn time_once(workload: &Workload, aids: Aids, size: usize) -> (Duration, u64, u64) {
     let lines = Rc::new(Cell::new(0));
     let runtime = aids.runtime(&lines);
+    let dropped_before = live_view().dropped();
     let start = Instant::now();
     black_box((workload.run)(&runtime, size));
     drop(runtime);
-    (start.elapsed(), lines.get())
+    let time = start.elapsed();
+    let dropped = match aids {
+        Aids::Live => live_view().dropped() - dropped_before,
+        _ => 0,
+    };
+    // Let the view's thread drain what it was sent, so it does not take
+    // the other core from the next configuration's run.
+    std::thread::sleep(Duration::from_millis(if matches!(aids, Aids::Live) { 120 } else { 0 }));
+    (time, lines.get(), dropped)
 }
 
 fn format_ms(time: Duration) -> String {
@@ -122,7 +145,8 @@ fn run_one(cell: &str, scale: usize) {
         "off" => Aids::Off,
         "debug" => Aids::Debug,
         "trace" => Aids::Trace,
-        other => panic!("AIOLI_BENCH_ONE: no configuration {other:?}; use off, debug or trace"),
+        "live" => Aids::Live,
+        other => panic!("AIOLI_BENCH_ONE: no configuration {other:?}; use off, debug, trace or live"),
     };
     let workload = match workload {
         "ping" => &WORKLOADS[0],
@@ -130,7 +154,7 @@ fn run_one(cell: &str, scale: usize) {
         "spawn" => &WORKLOADS[2],
         other => panic!("AIOLI_BENCH_ONE: no workload {other:?}; use ping, yield or spawn"),
     };
-    let (_, lines) = time_once(workload, aids, workload.size / scale);
+    let (_, lines, _) = time_once(workload, aids, workload.size / scale);
     println!("ran {cell} once ({} {}, {lines} trace lines)", workload.name, workload.size / scale);
 }
 
@@ -150,10 +174,10 @@ fn main() {
     );
     println!();
     println!(
-        "{:<28}  {:>10}  {:>18}  {:>18}  {:>12}",
-        "workload", "off", "debug (×off)", "trace (×off)", "trace lines"
+        "{:<28}  {:>10}  {:>18}  {:>18}  {:>18}  {:>12}  {:>12}",
+        "workload", "off", "debug (×off)", "trace (×off)", "live view (×off)", "trace lines", "live dropped"
     );
-    println!("{}", "-".repeat(28 + 10 + 18 + 18 + 12 + 8));
+    println!("{}", "-".repeat(28 + 10 + 18 + 18 + 18 + 12 + 12 + 12));
 
     for workload in &WORKLOADS {
         let size = workload.size / scale;
@@ -162,29 +186,32 @@ fn main() {
                 black_box(time_once(workload, aids, size));
             }
         }
-        // Rounds interleave the three configurations, so a burst of load
-        // on this shared machine hits all three alike.
-        let mut times: [Vec<Duration>; 3] = Default::default();
-        let mut trace_lines = 0;
+        // Rounds interleave the configurations, so a burst of load on
+        // this shared machine hits all of them alike.
+        let mut times: [Vec<Duration>; 4] = Default::default();
+        let (mut trace_lines, mut live_dropped) = (0, 0);
         for _ in 0..reps {
             for (column, aids) in Aids::ALL.into_iter().enumerate() {
-                let (time, lines) = time_once(workload, aids, size);
+                let (time, lines, dropped) = time_once(workload, aids, size);
                 times[column].push(time);
                 trace_lines = trace_lines.max(lines);
+                live_dropped = live_dropped.max(dropped);
             }
         }
-        let [off, debug, trace] = times.map(|mut runs| {
+        let [off, debug, trace, live] = times.map(|mut runs| {
             runs.sort();
             runs[runs.len() / 2]
         });
         let ratio = |time: Duration| time.as_secs_f64() / off.as_secs_f64();
         println!(
-            "{:<28}  {:>10}  {:>18}  {:>18}  {:>12}",
+            "{:<28}  {:>10}  {:>18}  {:>18}  {:>18}  {:>12}  {:>12}",
             format!("{} {size}", workload.name),
             format_ms(off),
             format!("{} ({:.2})", format_ms(debug), ratio(debug)),
             format!("{} ({:.2})", format_ms(trace), ratio(trace)),
+            format!("{} ({:.2})", format_ms(live), ratio(live)),
             trace_lines,
+            live_dropped,
         );
     }
 }

@@ -306,6 +306,9 @@ impl Walk {
             }
             LoopEvent::TimerArmed { deadline } => format!("TimerArmed {{ due: {} }}", self.offset(*deadline)),
             LoopEvent::TimerFired { deadline } => format!("TimerFired {{ due: {} }}", self.offset(*deadline)),
+            LoopEvent::TimerCancelled { deadline } => {
+                format!("TimerCancelled {{ due: {} }}", self.offset(*deadline))
+            }
             LoopEvent::ClockJumped { by } => format!("ClockJumped {{ by: {by:?} }}"),
             LoopEvent::Cancelled { task, reason, .. } => {
                 format!("Cancelled {{ {}, reason: {reason:?} }}", self.name(*task))
@@ -337,6 +340,9 @@ impl Walk {
             ),
             LoopEvent::TimerFired { .. } => "Its deadline is not after the clock's now: the loop takes the \
                                              timer out of the queue and calls its waker (the next line)."
+                .to_string(),
+            LoopEvent::TimerCancelled { .. } => "A sleep was dropped before its deadline (with the future \
+                                                 that held it): its timer leaves the queue and will never fire."
                 .to_string(),
             LoopEvent::ClockJumped { by } => format!(
                 "Nothing is ready. Phase 3 looked for IO without waiting, found none, and with a real \

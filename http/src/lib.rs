@@ -70,6 +70,7 @@ pub mod app;
 pub mod client;
 pub mod cookie;
 mod error;
+pub mod live;
 pub mod proto;
 mod request;
 mod response;

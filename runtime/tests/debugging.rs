@@ -7,7 +7,7 @@ use std::rc::Rc;
 use std::task::Poll;
 use std::time::Duration;
 
-use aioli::runtime::{Builder, LoopEvent, Phase, PollResult, WakeCause};
+use aioli::runtime::{Builder, Direction, LoopEvent, Phase, PollResult, WakeCause, Warning};
 
 mod common;
 use aioli::task::{Builder as TaskBuilder, TaskState};
@@ -476,4 +476,81 @@ fn the_dump_says_who_spawned_a_task_and_who_awaits_it() {
         assert_eq!(parent_row.awaited_by, None, "nobody awaits the parent yet");
         parent.await.unwrap();
     });
+}
+
+/// Collects every event of a run, debug aids as `configure` sets them.
+fn events_of(
+    configure: impl FnOnce(Builder) -> Builder,
+    program: impl std::future::Future<Output = ()>,
+) -> Vec<LoopEvent> {
+    let seen: Rc<RefCell<Vec<LoopEvent>>> = Rc::default();
+    let observer = seen.clone();
+    let (builder, _lines) = captured(configure);
+    let runtime = builder.observe(move |event| observer.borrow_mut().push(event.clone())).build().unwrap();
+    runtime.block_on(program);
+    drop(runtime);
+    seen.take()
+}
+
+/// Each detector warning is also an event, right after the `Polled` it is about.
+#[test]
+fn detector_warnings_are_events_after_the_poll_they_are_about() {
+    let events =
+        events_of(|b| b.paused_clock(true).debug(true).slow_poll_threshold(Some(Duration::from_millis(20))), async {
+            let forgetful = TaskBuilder::new().name("forgetful").spawn(poll_fn(|_cx| Poll::<()>::Pending));
+            let blocker = TaskBuilder::new().spawn(async { std::thread::sleep(Duration::from_millis(30)) });
+            blocker.await.unwrap();
+            forgetful.abort();
+        });
+    let warned: Vec<(usize, Warning)> = events
+        .iter()
+        .enumerate()
+        .filter_map(|(at, event)| match event {
+            LoopEvent::Warned { warning, .. } => Some((at, *warning)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(warned.len(), 2, "one lost waker, one slow poll: {warned:?}");
+    assert_eq!(warned[0].1, Warning::LostWaker);
+    assert!(matches!(warned[1].1, Warning::SlowPoll { threshold, .. } if threshold == Duration::from_millis(20)));
+    for (at, _) in warned {
+        let LoopEvent::Warned { task, .. } = &events[at] else { unreachable!() };
+        assert!(
+            matches!(&events[at - 1], LoopEvent::Polled { task: polled, .. } if polled == task),
+            "a warning follows the poll of its task: {:?}",
+            &events[at - 1..=at]
+        );
+    }
+}
+
+/// A sleep dropped before its deadline says so, and a socket that would
+/// block names the task that waits on it.
+#[test]
+fn cancelled_timers_and_io_waits_are_events() {
+    let events = events_of(|b| b, async {
+        let _ = aioli::time::timeout(Duration::from_secs(60), aioli::task::yield_now()).await;
+        let listener = aioli::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let waiter = TaskBuilder::new().name("acceptor").spawn(async move {
+            let _ = listener.accept().await;
+        });
+        aioli::task::yield_now().await;
+        waiter.abort();
+        let _ = waiter.await;
+    });
+    assert!(events.iter().any(|event| matches!(event, LoopEvent::TimerCancelled { .. })), "{events:#?}");
+    let acceptor = events
+        .iter()
+        .find_map(|event| match event {
+            LoopEvent::Spawned { task, .. } => Some(*task),
+            _ => None,
+        })
+        .unwrap();
+    let source = events
+        .iter()
+        .find_map(|event| match event {
+            LoopEvent::IoWaiting { task, source, direction: Direction::Readable } if *task == acceptor => Some(*source),
+            _ => None,
+        })
+        .expect("the acceptor waits for its listener to be readable");
+    assert!(events.iter().any(|event| matches!(event, LoopEvent::IoClosed { source: closed } if *closed == source)));
 }

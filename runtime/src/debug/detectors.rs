@@ -23,13 +23,18 @@
 //! than 100 ms, because nothing else can run meanwhile. The same here, per
 //! task poll, naming the task and where it was spawned.
 //!
+//! Each warning is printed (`aioli warning: ...`) and also queued as a
+//! [`LoopEvent::Warned`] in `reports`, which the core hands to every
+//! observer right after the event that caused it (`Core::deliver`): an
+//! observer cannot call the loop, so it leaves its events there.
+//!
 //! Chapter: docs/src/09-debugging.md
 
 use std::time::Duration;
 
 use super::labels::TaskBook;
-use super::{DebugSettings, Output};
-use crate::runtime::events::{LoopEvent, PollResult};
+use super::{DebugSettings, FollowUps, Output};
+use crate::runtime::events::{LoopEvent, PollResult, Warning};
 use crate::task::Id;
 
 /// The detectors that are switched on, and what they remember per task.
@@ -38,6 +43,9 @@ pub(crate) struct Detectors {
     busy_loop_after: Option<u32>,
     slow_poll: Option<Duration>,
     output: Output,
+    /// Where each warning goes as a `LoopEvent::Warned`, for the core to
+    /// deliver after the event being observed.
+    reports: FollowUps,
     /// Names and spawn sites for the warnings, and a `Watch` per task.
     tasks: TaskBook<Watch>,
 }
@@ -54,13 +62,14 @@ struct Watch {
 
 impl Detectors {
     /// The detectors `settings` switch on, or `None` if none is.
-    pub(crate) fn new(settings: &DebugSettings, output: Output) -> Option<Detectors> {
+    pub(crate) fn new(settings: &DebugSettings, output: Output, reports: FollowUps) -> Option<Detectors> {
         let any = settings.lost_waker || settings.busy_loop_after.is_some() || settings.slow_poll.is_some();
         any.then(|| Detectors {
             lost_waker: settings.lost_waker,
             busy_loop_after: settings.busy_loop_after,
             slow_poll: settings.slow_poll,
             output,
+            reports,
             tasks: TaskBook::default(),
         })
     }
@@ -97,6 +106,7 @@ impl Detectors {
             }
         };
         if lost {
+            self.report(id, Warning::LostWaker);
             let (label, site) = (self.tasks.label(id), spawned_at(&self.tasks, id));
             if id == Id::MAIN {
                 self.output.warn(format_args!(
@@ -112,6 +122,7 @@ impl Detectors {
             }
         }
         if let (true, Some(limit)) = (busy, busy_limit) {
+            self.report(id, Warning::BusyLoop { polls: limit });
             let (label, site) = (self.tasks.label(id), spawned_at(&self.tasks, id));
             self.output.warn(format_args!(
                 "{label}{site} woke itself in {limit} polls in a row: it is busy-looping and keeps the loop \
@@ -127,6 +138,7 @@ impl Detectors {
         if spent < threshold {
             return;
         }
+        self.report(id, Warning::SlowPoll { spent, threshold });
         self.output.warn(format_args!(
             "{}{} blocked the loop for {spent:.1?} in one poll (threshold {threshold:?}): no other task, \
              timer or IO ran meanwhile. Move blocking work (std::thread::sleep, file IO, heavy computation) \
@@ -134,6 +146,13 @@ impl Detectors {
             self.tasks.label(id),
             spawned_at(&self.tasks, id)
         ));
+    }
+}
+
+impl Detectors {
+    /// Queues the warning as an event for the other observers.
+    fn report(&self, task: Id, warning: Warning) {
+        self.reports.borrow_mut().push_back(LoopEvent::Warned { task, warning });
     }
 }
 

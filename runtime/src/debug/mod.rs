@@ -31,6 +31,7 @@ pub(crate) mod timeline;
 pub(crate) mod trace;
 
 use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::fmt;
 use std::path::PathBuf;
 use std::rc::Rc;
@@ -41,6 +42,10 @@ use crate::runtime::events::{LoopEvent, ObserverCell};
 use self::detectors::Detectors;
 use self::timeline::Timeline;
 use self::trace::TracePrinter;
+
+/// Events an observer found (the detectors' warnings), waiting for the
+/// core to deliver them after the event being observed.
+pub(crate) type FollowUps = Rc<RefCell<VecDeque<LoopEvent>>>;
 
 /// Where trace lines and warnings go when not to stderr.
 pub(crate) type LineSink = Rc<RefCell<dyn FnMut(&str)>>;
@@ -152,6 +157,8 @@ pub(crate) struct Aids {
     /// `blocked`): the slow-poll check, the trace, the timeline, or the
     /// program's own. Otherwise the loop reads no clock around them.
     pub(crate) times_polls: bool,
+    /// The detectors' warnings as events, if the detectors are on.
+    pub(crate) follow_ups: Option<FollowUps>,
 }
 
 /// Builds the observers `settings` ask for: the trace printer first (so a
@@ -164,7 +171,10 @@ pub(crate) fn observers(settings: &DebugSettings) -> Aids {
         let mut printer = TracePrinter::new(output.clone());
         observers.push(Rc::new(RefCell::new(move |event: &LoopEvent| printer.on_event(event))));
     }
-    if let Some(mut detectors) = Detectors::new(settings, output.clone()) {
+    let reports = FollowUps::default();
+    let mut follow_ups = None;
+    if let Some(mut detectors) = Detectors::new(settings, output.clone(), reports.clone()) {
+        follow_ups = Some(reports);
         observers.push(Rc::new(RefCell::new(move |event: &LoopEvent| detectors.on_event(event))));
     }
     let timeline = settings.timeline_file.clone().map(|path| (Rc::new(RefCell::new(Timeline::new())), path));
@@ -175,5 +185,5 @@ pub(crate) fn observers(settings: &DebugSettings) -> Aids {
     observers.extend(settings.observers.iter().cloned());
     let anyone_but_detectors = settings.trace || timeline.is_some() || !settings.observers.is_empty();
     let times_polls = anyone_but_detectors || settings.slow_poll.is_some();
-    Aids { observers, timeline, output, wants_wakes: anyone_but_detectors, times_polls }
+    Aids { observers, timeline, output, wants_wakes: anyone_but_detectors, times_polls, follow_ups }
 }

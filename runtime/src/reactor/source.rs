@@ -71,6 +71,7 @@ impl<S: Source> IoSource<S> {
         loop {
             let ready = with_core(|core| core.reactor.borrow_mut().poll_ready(self.token, direction, cx.waker()));
             if !ready {
+                with_core(|core| core.report_io_wait(self.token, direction));
                 return Poll::Pending;
             }
             match operation(&self.io) {
@@ -100,6 +101,7 @@ impl<S: Source> IoSource<S> {
         try_with_core(|core| {
             let _ = core.poller.borrow().registry().deregister(io);
             core.reactor.borrow_mut().remove(token);
+            core.report_io_closed(token);
         });
     }
     // ANCHOR_END: deregister

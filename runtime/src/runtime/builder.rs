@@ -36,6 +36,8 @@ pub struct Builder {
     pub(super) cross_thread_wakeups: bool,
     pub(super) max_blocking_threads: Option<usize>,
     pub(super) debug: DebugSettings,
+    /// `aioli_http::live` attached its observer, so `AIOLI_LIVE` is served.
+    pub(super) serves_live_view: bool,
 }
 
 impl Default for Builder {
@@ -47,6 +49,7 @@ impl Default for Builder {
             cross_thread_wakeups: true,
             max_blocking_threads: None,
             debug: DebugSettings::from_environment(),
+            serves_live_view: false,
         }
     }
 }
@@ -189,8 +192,51 @@ impl Builder {
         self
     }
 
+    /// Says that this runtime serves the live view (`AIOLI_LIVE`).
+    /// `aioli_http::live` calls it when it attaches its observer; a
+    /// program does not need to.
+    ///
+    /// The live view is in `aioli-http` (it needs an HTTP server), and
+    /// `aioli` cannot depend on it. So `aioli` only reads `AIOLI_LIVE` to
+    /// say, once per process, when a runtime is built without the view
+    /// that the variable asks for, instead of ignoring it silently.
+    pub fn serves_live_view(mut self) -> Builder {
+        self.serves_live_view = true;
+        self
+    }
+
+    /// Forgets what the `AIOLI_*` variables asked for: no trace, no
+    /// detectors, no timeline file, no live-view notice, whatever the
+    /// environment says (the switches above still work). For a helper
+    /// loop inside a program, such as the live view's own, which must not
+    /// trace itself into the program's output or write over its timeline.
+    pub fn ignore_environment(mut self) -> Builder {
+        self.debug = DebugSettings { observers: std::mem::take(&mut self.debug.observers), ..DebugSettings::default() };
+        self.serves_live_view = true;
+        self
+    }
+
     /// Creates the runtime: its poller and its cross-thread waker.
     pub fn build(self) -> io::Result<Runtime> {
+        if !self.serves_live_view {
+            notice_unserved_live_view();
+        }
         Ok(Runtime { core: Rc::new(Core::new(&self)?) })
     }
 }
+
+// ANCHOR: live_notice
+/// Prints one line, once per process, if `AIOLI_LIVE` asks for a live view
+/// that this program's runtime does not serve.
+fn notice_unserved_live_view() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    let Some(addr) = std::env::var_os("AIOLI_LIVE").filter(|value| !value.is_empty()) else { return };
+    ONCE.call_once(|| {
+        eprintln!(
+            "aioli: AIOLI_LIVE={} is set, but this program does not serve a live view: build its runtime \
+             with aioli_http::live::runtime_builder() (docs/src/41-live-view.md)",
+            addr.to_string_lossy()
+        );
+    });
+}
+// ANCHOR_END: live_notice

@@ -82,6 +82,9 @@ pub(crate) struct Core {
     pub(super) activity: Cell<Activity>,
     /// Who watches the loop: the built-in aids, then the program's own.
     observers: Vec<ObserverCell>,
+    /// Events the observers found (the detectors' warnings), delivered
+    /// right after the event that caused them.
+    follow_ups: Option<debug::FollowUps>,
     /// `!observers.is_empty()`: the one flag each event site checks.
     observed: bool,
     /// An observer reads durations, so polls and waits are timed (only
@@ -144,6 +147,7 @@ impl Core {
             tick_batch: settings.tick_batch,
             activity: Cell::new(Activity::Idle),
             observers: aids.observers,
+            follow_ups: aids.follow_ups,
             observed,
             times_polls: aids.times_polls,
             output: aids.output,
@@ -177,6 +181,15 @@ impl Core {
                 observer(event);
             }
         }
+        if let Some(follow_ups) = &self.follow_ups {
+            // Popped in its own statement, so the queue is not borrowed
+            // while the observers (the detectors among them) run.
+            loop {
+                let next = follow_ups.borrow_mut().pop_front();
+                let Some(follow_up) = next else { break };
+                self.deliver(&follow_up);
+            }
+        }
     }
 
     /// Whether anyone observes the loop (the flag `emit` checks).
@@ -197,6 +210,22 @@ impl Core {
             Activity::Idle => WakeCause::Loop,
         };
         self.deliver(&LoopEvent::Woken { task: id, cause, already_queued: !queued });
+    }
+
+    /// Reports that the task being polled waits for `direction` on the
+    /// socket of `token` (its operation would block).
+    pub(crate) fn report_io_wait(&self, token: mio::Token, direction: crate::reactor::Direction) {
+        let Activity::Polling(task) = self.activity.get() else { return };
+        let direction = match direction {
+            crate::reactor::Direction::Read => Direction::Readable,
+            crate::reactor::Direction::Write => Direction::Writable,
+        };
+        self.emit(|| LoopEvent::IoWaiting { task, source: Reactor::source_number(token), direction });
+    }
+
+    /// Reports that the socket of `token` left the reactor (it was closed).
+    pub(crate) fn report_io_closed(&self, token: mio::Token) {
+        self.emit(|| LoopEvent::IoClosed { source: Reactor::source_number(token) });
     }
 
     /// Reports the wakes other threads noted since the last call (their
@@ -496,7 +525,10 @@ impl Core {
 
     /// Disarms a timer (nothing happens if it fired already).
     pub(crate) fn disarm_timer(&self, key: TimerKey) {
-        self.timers.borrow_mut().remove(key);
+        let disarmed = self.timers.borrow_mut().remove(key);
+        if let Some(deadline) = disarmed {
+            self.emit(|| LoopEvent::TimerCancelled { deadline });
+        }
     }
 
     /// How many timers are armed.

@@ -14,8 +14,9 @@
 //! durations, `&'static` spawn sites and type names, and the one thing a
 //! program chooses at run time, a task's name, as an `Arc<str>`. Nothing
 //! borrows the loop, so an observer may clone an event and send it to
-//! another thread (a live view in a browser, say) without slowing the loop
-//! for more than the clone.
+//! another thread without slowing the loop for more than the clone: the
+//! live view in a browser (`aioli_http::live`, docs/src/41-live-view.md)
+//! is fed this way.
 //!
 //! With no observer, each place that reports an event costs one branch
 //! (`Core::emit` checks one `bool`); task polls check it once and run a
@@ -117,6 +118,12 @@ pub enum LoopEvent {
         /// When it is due, by the loop's clock.
         deadline: Instant,
     },
+    /// A sleep was dropped before its deadline (a timeout that was not
+    /// needed, a cancelled task): its timer will not fire.
+    TimerCancelled {
+        /// The deadline it had.
+        deadline: Instant,
+    },
     /// Phase 1 found a timer due and calls its waker (a `Woken` follows).
     TimerFired {
         /// The deadline it had.
@@ -147,6 +154,21 @@ pub enum LoopEvent {
         /// Readable or writable.
         direction: Direction,
     },
+    /// A task tried to read or write a socket that was not ready: it now
+    /// waits for phase 4 to find the socket ready that way.
+    IoWaiting {
+        /// The task waiting.
+        task: Id,
+        /// The socket's slot in the reactor.
+        source: usize,
+        /// Which way it waits.
+        direction: Direction,
+    },
+    /// A socket was closed and left the reactor; its slot may be reused.
+    IoClosed {
+        /// The socket's slot in the reactor.
+        source: usize,
+    },
     /// `spawn_blocking` sent a job to the blocking pool.
     BlockingQueued {
         /// Jobs of this loop out on the pool now, this one included.
@@ -176,6 +198,50 @@ pub enum LoopEvent {
         /// How it ended.
         end: TaskEnd,
     },
+    /// A hang detector found something wrong with the `Polled` event just
+    /// before this one. Reported only when the detectors are on (debug
+    /// builds, `AIOLI_DEBUG=1`, `Builder::debug`), each time they print
+    /// their `aioli warning:` line, so a view can show where it happened.
+    Warned {
+        /// The task (or `main`) the warning is about.
+        task: Id,
+        /// What was found.
+        warning: Warning,
+    },
+}
+
+/// What a hang detector found (`debug/detectors.rs` explains each check).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Warning {
+    /// One poll ran longer than the slow-poll threshold: nothing else ran
+    /// meanwhile.
+    SlowPoll {
+        /// How long the poll took.
+        spent: Duration,
+        /// The threshold it crossed (`Builder::slow_poll_threshold`).
+        threshold: Duration,
+    },
+    /// The task returned `Pending` and nothing holds its waker: it can
+    /// never be woken again. Given once per task.
+    LostWaker,
+    /// The task woke itself in this many polls in a row: it spins. Given
+    /// once per run of such polls.
+    BusyLoop {
+        /// The polls in a row (`Builder::busy_loop_threshold`).
+        polls: u32,
+    },
+}
+
+impl Warning {
+    /// A short name for the warning: "slow poll", "lost waker", "busy loop".
+    pub fn name(&self) -> &'static str {
+        match self {
+            Warning::SlowPoll { .. } => "slow poll",
+            Warning::LostWaker => "lost waker",
+            Warning::BusyLoop { .. } => "busy loop",
+        }
+    }
 }
 
 /// The four phases of one tick, numbered as in `runtime/tick.rs` and

@@ -19,7 +19,7 @@ mod shutdown;
 mod tick;
 
 pub use builder::Builder;
-pub use events::{CancelReason, Direction, LoopEvent, Phase, PollResult, TaskEnd, WaitEnd, WakeCause};
+pub use events::{CancelReason, Direction, LoopEvent, Phase, PollResult, TaskEnd, WaitEnd, WakeCause, Warning};
 
 use std::future::Future;
 use std::io;

@@ -61,9 +61,10 @@ impl TimerQueue {
         }
     }
 
-    /// Disarms a timer; nothing happens if it already fired.
-    pub(crate) fn remove(&mut self, key: TimerKey) {
-        self.entries.remove(&key);
+    /// Disarms a timer; nothing happens if it already fired. Returns the
+    /// deadline it had if it was still armed.
+    pub(crate) fn remove(&mut self, key: TimerKey) -> Option<Instant> {
+        self.entries.remove(&key).map(|_| key.deadline)
     }
 
     /// The earliest deadline, if any timer is armed.
