@@ -175,6 +175,46 @@ fn the_name_checked_is_the_one_in_the_url() {
 }
 
 #[test]
+fn http_and_https_to_one_port_never_share_a_pooled_connection() {
+    // If the pool keyed connections by host and port only, the second
+    // request of each pair would be handed the first one's idle
+    // connection and succeed: plain HTTP inside TLS, or TLS skipped.
+    let certs = certificates(&["127.0.0.1"]);
+    aioli::run(async {
+        let tls_server = Server::bind("127.0.0.1:0")
+            .tls(certs.cert_pem.as_bytes(), certs.key_pem.as_bytes())
+            .start(testing::app())
+            .await
+            .expect("start the TLS server");
+        let plain_server = Server::bind("127.0.0.1:0").start(testing::app()).await.expect("start the plain server");
+        let client = client_for(&certs);
+
+        let tls_addr = tls_server.local_addr();
+        let ok = client.get(format!("https://{tls_addr}/get")).send().await.expect("https GET");
+        ok.bytes().await.expect("body");
+        assert_eq!(client.pool_status().idle, 1, "the https connection is parked for reuse");
+        let error = client.get(format!("http://{tls_addr}/get")).send().await.expect_err("http:// on the TLS port");
+        assert!(error.tls_failure().is_none(), "a plain request makes no handshake: {error}");
+
+        let plain_addr = plain_server.local_addr();
+        let ok = client.get(format!("http://{plain_addr}/get")).send().await.expect("http GET");
+        ok.bytes().await.expect("body");
+        let error =
+            client.get(format!("https://{plain_addr}/get")).send().await.expect_err("https:// on the plain port");
+        assert_eq!(error.tls_failure(), Some(&TlsFailure::NotTls), "{error}");
+
+        // Both parked connections are still there and still work.
+        assert_eq!(client.pool_status().idle, 2);
+        let again = client.get(format!("https://{tls_addr}/get")).send().await.expect("https GET again");
+        assert_eq!(again.status().as_u16(), 200);
+        drop(again);
+        drop(client);
+        tls_server.shutdown(Duration::from_secs(2)).await;
+        plain_server.shutdown(Duration::from_secs(2)).await;
+    });
+}
+
+#[test]
 fn bad_pem_is_reported_by_start() {
     let error = aioli::run(async {
         Server::bind("127.0.0.1:0").tls(b"not pem", b"nor this").start(testing::app()).await.expect_err("bad PEM")

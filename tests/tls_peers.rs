@@ -4,6 +4,8 @@
 //! certificates come from the `openssl` command (tests/common/tls.rs):
 //! good, expired, for the wrong host, from an unknown CA. Each bad case
 //! must fail with its own cause, and the server must go on serving.
+//! Last, the two programs a reader runs by hand: `httpbin --tls-cert
+//! --tls-key` serving https, and `fetch --cacert` checking it.
 //!
 //! Skipped with a visible line when a peer is missing (CI installs them
 //! all and sets AIOLI_REQUIRE_PEERS=1: see tests/common/peers.rs).
@@ -221,4 +223,87 @@ fn aioli_client_against_python_ssl_server_good_and_bad_certificates() {
 
     // The good server is still fine after all that (nothing else failed).
     assert!(aioli_get(&ca, good.port).is_ok());
+}
+
+/// Builds the `httpbin` and `fetch` examples with the same cargo (tests
+/// get no path to examples) and returns their paths.
+fn example_programs() -> (std::path::PathBuf, std::path::PathBuf) {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let status = Command::new(cargo)
+        .args(["build", "--quiet", "--example", "httpbin", "--example", "fetch"])
+        .current_dir(&root)
+        .status()
+        .expect("cargo runs");
+    assert!(status.success(), "cargo build --example httpbin --example fetch failed");
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map(std::path::PathBuf::from).unwrap_or_else(|| root.join("target"));
+    let examples = target.join("debug").join("examples");
+    (examples.join("httpbin"), examples.join("fetch"))
+}
+
+/// A running `httpbin --tls-cert --tls-key`, killed when dropped.
+struct Httpbin {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Httpbin {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn httpbin_serves_https_and_fetch_checks_it_with_cacert() {
+    if !peer_available("openssl", "version") {
+        return;
+    }
+    let Some(pki) = Pki::make("programs") else { return };
+    let (httpbin, fetch) = example_programs();
+    let mut child = Command::new(httpbin)
+        .args(["--tls-cert", &pki.good.0.to_string_lossy(), "--tls-key", &pki.good.1.to_string_lossy()])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start httpbin");
+    // "aioli-http: serving on https://127.0.0.1:PORT (press Ctrl-C to stop)"
+    let mut line = String::new();
+    if let Some(stdout) = child.stdout.take() {
+        let _ = BufReader::new(stdout).read_line(&mut line);
+    }
+    let addr = line.split("https://").nth(1).and_then(|rest| rest.split_whitespace().next()).map(str::to_owned);
+    let server =
+        Httpbin { addr: addr.unwrap_or_else(|| panic!("httpbin did not say it serves https: {line:?}")), child };
+
+    let run_fetch = |ca: &std::path::Path, url: String| {
+        let out = Command::new(&fetch)
+            .args(["--timeout", "10", "--cacert", &ca.to_string_lossy(), &url])
+            .stdin(Stdio::null())
+            .output()
+            .expect("run fetch");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+
+    let (code, stdout, stderr) = run_fetch(&pki.ca, format!("https://{}/get?from=fetch", server.addr));
+    assert_eq!(code, Some(0), "fetch --cacert ca.pem failed: {stderr}");
+    assert!(stdout.contains(r#""from":"fetch""#), "{stdout}");
+
+    // Another CA: the certificate is refused, one line on stderr, exit 60.
+    let (code, stdout, stderr) = run_fetch(&pki.dir.join("other-ca.pem"), format!("https://{}/get", server.addr));
+    assert_eq!(code, Some(60), "stdout: {stdout} stderr: {stderr}");
+    assert!(stderr.contains("unknown issuer"), "{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+
+    // The certificate names 127.0.0.1, not localhost.
+    let port = server.addr.rsplit(':').next().unwrap_or_default();
+    let (code, _, stderr) = run_fetch(&pki.ca, format!("https://localhost:{port}/get"));
+    assert_eq!(code, Some(60), "{stderr}");
+    assert!(stderr.contains("not valid for localhost"), "{stderr}");
 }
