@@ -16,6 +16,9 @@
 //! |              | minus a run of the same server with no load); only when strace is installed  |
 //! | memory       | resident memory per idle keep-alive connection: 10,000 connections, each      |
 //! |              | having been answered once, held open by a third process (`/proc/self/statm`) |
+//! | https        | the same server behind TLS (rustls, one configuration for both) against     |
+//! |              | hyper over tokio-rustls: keep-alive requests/s, and new connections/s each  |
+//! |              | paying a full handshake (`benches/http/tls.rs`)                              |
 //!
 //! ```text
 //! cargo bench --bench http
@@ -23,7 +26,8 @@
 //! AIOLI_HTTP_LOAD=own cargo bench --bench http    # the client in benches/http/load.rs even if wrk is there
 //! ```
 //! Targets: requests/s ≥ 1.0× hyper, CPU per request ≤ 0.9× hyper,
-//! ≤ 3 syscalls per request, ≤ 100 MiB for 10k idle connections.
+//! ≤ 3 syscalls per request, ≤ 100 MiB for 10k idle connections; https
+//! keep-alive requests/s and handshakes/s ≥ 1.0× hyper + tokio-rustls.
 //! Linux only (it reads /proc).
 
 #[path = "http/aioli_server.rs"]
@@ -32,6 +36,8 @@ mod aioli_server;
 mod hyper_server;
 #[path = "http/load.rs"]
 mod load;
+#[path = "http/tls.rs"]
+mod tls;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::SocketAddr;
@@ -50,6 +56,8 @@ fn main() {
     match std::env::var("AIOLI_HTTP_CHILD").ok().as_deref() {
         Some("serve:aioli") => child_server(aioli_server::serve),
         Some("serve:hyper") => child_server(hyper_server::serve),
+        Some("serve:aioli-tls") => child_server(tls::serve_aioli),
+        Some("serve:hyper-tls") => child_server(tls::serve_hyper),
         Some(spec) if spec.starts_with("idle:") => hold_idle(&spec["idle:".len()..]),
         Some(spec) if spec.starts_with("load:") => load_only(&spec["load:".len()..]),
         _ => parent(),
@@ -129,6 +137,51 @@ fn parent() {
         );
     }
     println!("ratio    {:>16} {:>14.2}", "", per_conn[0] / per_conn[1]);
+
+    https(warmup, time, reps);
+}
+
+/// The https table: keep-alive requests/s and full handshakes/s.
+fn https(warmup: Duration, time: Duration, reps: usize) {
+    let certificates = tls::make_certificates();
+    const WORKERS: usize = 8;
+    println!(
+        "\nhttps: rustls + ring on both servers (one configuration), TLS 1.3, ECDSA P-256; \
+         load: tokio-rustls, no resumption"
+    );
+    println!(
+        "{:<8} {:>22} {:>24}",
+        "server",
+        format!("keep-alive req/s ({CONNECTIONS})"),
+        format!("handshakes/s ({WORKERS} loops)")
+    );
+    let mut figures = [(Vec::new(), Vec::new()), (Vec::new(), Vec::new())];
+    for _ in 0..reps {
+        for (i, name) in ["aioli-tls", "hyper-tls"].iter().enumerate() {
+            let server = Server::start(name, None);
+            tls::keep_alive(server.addr, &certificates.ca_pem, CONNECTIONS, warmup);
+            figures[i].0.push(tls::keep_alive(server.addr, &certificates.ca_pem, CONNECTIONS, time));
+            figures[i].1.push(tls::handshakes(server.addr, &certificates.ca_pem, WORKERS, time));
+            server.stop();
+        }
+    }
+    let median = |mut values: Vec<f64>| {
+        values.sort_by(f64::total_cmp);
+        values[values.len() / 2]
+    };
+    let medians: Vec<(f64, f64)> = figures.into_iter().map(|(k, h)| (median(k), median(h))).collect();
+    for (name, (keep, hand)) in ["aioli", "hyper"].iter().zip(&medians) {
+        println!("{name:<8} {keep:>22.0} {hand:>24.0}");
+    }
+    let (keep_ratio, hand_ratio) = (medians[0].0 / medians[1].0, medians[0].1 / medians[1].1);
+    println!("ratio    {keep_ratio:>22.2} {hand_ratio:>24.2}");
+    println!(
+        "targets  {:>22} {:>24}   ({} keep-alive, {} handshakes)",
+        "≥ 1.00",
+        "≥ 1.00",
+        verdict(keep_ratio >= 1.0),
+        verdict(hand_ratio >= 1.0)
+    );
 }
 
 fn verdict(ok: bool) -> &'static str {

@@ -11,12 +11,16 @@
 //!   --timeout SECS     total timeout (default 30)
 //!   --twice            GET the URL twice with one Client (keep-alive)
 //!   --sleep SECS       with --twice: wait SECS between the two requests
+//!   --cacert FILE      for https://, trust the CA certificates in FILE
+//!                      (PEM) and no others, as curl's --cacert does
 //! ```
 //!
 //! The body goes to stdout as it arrives. The exit status is 0 whenever a
 //! complete, well-formed response arrived, whatever its status code (as
 //! curl without `--fail`); a connection, timeout or protocol error prints
-//! one line on stderr and exits 1; a usage mistake exits 2.
+//! one line on stderr and exits 1; a TLS failure (a certificate refused,
+//! an alert, a handshake that timed out) prints its cause and exits 60,
+//! curl's number for it; a usage mistake exits 2.
 //!
 //! aiohttp:   async with aiohttp.ClientSession() as s:
 //!                async with s.get(url) as r: sys.stdout.buffer.write(await r.read())
@@ -38,10 +42,12 @@ struct Options {
     timeout: Duration,
     twice: bool,
     pause: Duration,
+    /// `--cacert`: PEM text of the only CAs to trust.
+    cacert: Option<Vec<u8>>,
 }
 
 const USAGE: &str = "usage: fetch [-X METHOD] [-H 'Name: value']... [--data TEXT | --post FILE] [-i] \
-                     [--timeout SECS] [--twice [--sleep SECS]] URL";
+                     [--timeout SECS] [--twice [--sleep SECS]] [--cacert FILE] URL";
 
 fn parse_args(args: impl Iterator<Item = String>) -> Result<Options, String> {
     let mut options = Options {
@@ -53,6 +59,7 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Options, String> {
         timeout: Duration::from_secs(30),
         twice: false,
         pause: Duration::ZERO,
+        cacert: None,
     };
     let mut args = args.peekable();
     let seconds = |value: Option<String>, flag: &str| -> Result<Duration, String> {
@@ -78,6 +85,11 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Options, String> {
                 let path = args.next().ok_or("--post needs a file name")?;
                 let bytes = std::fs::read(&path).map_err(|error| format!("--post: cannot read {path}: {error}"))?;
                 options.body = Some(bytes);
+            }
+            "--cacert" => {
+                let path = args.next().ok_or("--cacert needs a PEM file of CA certificates")?;
+                let pem = std::fs::read(&path).map_err(|error| format!("--cacert: cannot read {path}: {error}"))?;
+                options.cacert = Some(pem);
             }
             "-i" | "--include" => options.include_head = true,
             "--timeout" => options.timeout = seconds(args.next(), "--timeout")?,
@@ -110,17 +122,28 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match aioli::run(fetch(&options)) {
+    let mut builder = Client::builder().timeout(options.timeout);
+    if let Some(pem) = &options.cacert {
+        builder = match builder.add_root_certificate(pem) {
+            Ok(builder) => builder.tls_public_roots(false),
+            Err(error) => {
+                eprintln!("fetch: --cacert: {error}");
+                return ExitCode::from(2);
+            }
+        };
+    }
+    match aioli::run(fetch(builder.build(), &options)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("fetch: {error}");
-            ExitCode::from(1)
+            // curl's exit status for "the peer's certificate could not be
+            // verified" and its kin, so scripts can tell it apart.
+            ExitCode::from(if error.tls_failure().is_some() { 60 } else { 1 })
         }
     }
 }
 
-async fn fetch(options: &Options) -> Result<(), Error> {
-    let client = Client::builder().timeout(options.timeout).build();
+async fn fetch(client: Client, options: &Options) -> Result<(), Error> {
     let rounds = if options.twice { 2 } else { 1 };
     for round in 0..rounds {
         if round > 0 && !options.pause.is_zero() {

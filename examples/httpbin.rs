@@ -12,36 +12,69 @@
 //! curl -s http://127.0.0.1:8080/posts/7
 //! ```
 //!
+//! With `--tls-cert FILE --tls-key FILE` (PEM: the certificate chain and
+//! its private key) it speaks https on the same port instead:
+//!
+//! ```text
+//! cargo run --release --example httpbin -- --port 8443 --tls-cert server.pem --tls-key server.key
+//! curl -s --cacert ca.pem https://127.0.0.1:8443/get
+//! cargo run --example fetch -- --cacert ca.pem https://127.0.0.1:8443/get
+//! ```
+//!
 //! Without `--port` it takes a free port (port 0) and prints it. Not a
 //! numbered lesson: it runs until stopped, so CI does not run it.
 
 use aioli_http::{testing, Server};
 
-/// `--port P`, or 0 (the OS picks a free port).
-fn port_from_args() -> Result<u16, String> {
+const USAGE: &str = "usage: httpbin [--port P] [--tls-cert FILE --tls-key FILE]";
+
+/// What the command line asked for.
+struct Options {
+    /// `--port P`, or 0 (the OS picks a free port).
+    port: u16,
+    /// `--tls-cert` and `--tls-key`: the PEM files' contents.
+    tls: Option<(Vec<u8>, Vec<u8>)>,
+}
+
+fn parse_args() -> Result<Options, String> {
     let mut args = std::env::args().skip(1);
-    let mut port = 0;
+    let (mut port, mut cert, mut key) = (0, None, None);
+    let read = |flag: &str, path: Option<String>| -> Result<Vec<u8>, String> {
+        let path = path.ok_or(format!("{flag} needs a PEM file"))?;
+        std::fs::read(&path).map_err(|error| format!("{flag}: cannot read {path}: {error}"))
+    };
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--port" => {
                 let value = args.next().ok_or("--port needs a number, like --port 8080")?;
                 port = value.parse().map_err(|_| format!("--port takes a number from 0 to 65535, not {value:?}"))?;
             }
-            other => return Err(format!("unknown argument {other:?}; usage: httpbin [--port P]")),
+            "--tls-cert" => cert = Some(read("--tls-cert", args.next())?),
+            "--tls-key" => key = Some(read("--tls-key", args.next())?),
+            other => return Err(format!("unknown argument {other:?}; {USAGE}")),
         }
     }
-    Ok(port)
+    let tls = match (cert, key) {
+        (Some(cert), Some(key)) => Some((cert, key)),
+        (None, None) => None,
+        _ => return Err(format!("--tls-cert and --tls-key go together; {USAGE}")),
+    };
+    Ok(Options { port, tls })
 }
 
 fn main() -> std::io::Result<()> {
-    let port = match port_from_args() {
-        Ok(port) => port,
+    let options = match parse_args() {
+        Ok(options) => options,
         Err(message) => {
             eprintln!("{message}");
             std::process::exit(2);
         }
     };
+    let mut server = Server::bind(("127.0.0.1", options.port));
+    if let Some((cert, key)) = &options.tls {
+        server = server.tls(cert, key);
+    }
     // serve() prints the address, waits for Ctrl-C, then lets requests in
     // flight finish before returning.
-    aioli::run(Server::bind(("127.0.0.1", port)).serve(testing::app()))
+    aioli::run(server.serve(testing::app()))
 }

@@ -131,7 +131,7 @@ async fn connection(addr: SocketAddr, end: Instant) -> io::Result<Vec<Duration>>
 /// Reads one response with a `Content-Length` body and checks it is the
 /// expected `200` and `Hello, World!`, so a server that answered anything
 /// else fails the bench instead of winning it.
-pub async fn read_response(stream: &mut tokio::net::TcpStream, buf: &mut [u8]) -> io::Result<()> {
+pub async fn read_response<S: tokio::io::AsyncRead + Unpin>(stream: &mut S, buf: &mut [u8]) -> io::Result<()> {
     let mut filled = 0;
     loop {
         let n = stream.read(&mut buf[filled..]).await?;

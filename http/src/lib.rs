@@ -9,7 +9,9 @@
 //! decoders, the response encoder) is sans-IO: it takes and gives bytes
 //! and never touches a socket, so it is tested at every split point of its
 //! input ([`proto`]). The connections are tasks on aioli's loop that drive
-//! that framing with aioli's `TcpStream` (`server/`).
+//! that framing with aioli's `TcpStream` (`server/`, `client/`), or with
+//! a TLS stream over it (`tls/`, feature `tls`, on by default: rustls's
+//! sans-IO engine pumped by the loop).
 //!
 //! # A server in one screen
 //!
@@ -75,6 +77,9 @@ mod response;
 pub mod server;
 #[cfg(feature = "json")]
 pub mod testing;
+#[cfg(feature = "tls")]
+pub mod tls;
+pub mod transport;
 pub mod ws;
 
 pub use app::{App, Handler, Middleware, Next};

@@ -216,8 +216,29 @@ fn an_unknown_host_is_a_resolve_error() {
     });
 }
 
+#[cfg(feature = "tls")]
 #[test]
-fn https_says_tls_is_not_supported() {
+fn https_to_a_plain_http_server_says_it_does_not_speak_tls() {
+    // A plain HTTP/1.1 server answers the ClientHello's bytes with a 400.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = std::thread::spawn(move || {
+        let (mut socket, _) = listener.accept().unwrap();
+        let mut hello = [0u8; 512];
+        let _ = std::io::Read::read(&mut socket, &mut hello);
+        let _ = std::io::Write::write_all(&mut socket, b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+    });
+    run(async move {
+        let error = Client::new().get(format!("https://{addr}/")).send().await.unwrap_err();
+        assert_eq!(error.tls_failure(), Some(&aioli_http::tls::TlsFailure::NotTls), "{error}");
+        assert!(error.to_string().contains("does not speak TLS"), "{error}");
+    });
+    server.join().unwrap();
+}
+
+#[cfg(not(feature = "tls"))]
+#[test]
+fn https_without_the_tls_feature_is_an_invalid_url() {
     run(async {
         let error = Client::new().get("https://example.com/").send().await.unwrap_err();
         assert!(matches!(error, Error::InvalidUrl(_)));

@@ -225,9 +225,17 @@ fn the_client_refuses_a_masked_frame_and_a_wrong_accept() {
 }
 
 #[test]
-fn wss_is_refused_with_a_clear_error() {
-    aioli::run(async {
-        let error = Client::new().ws_connect("wss://example.com/").await.unwrap_err();
-        assert!(error.to_string().contains("TLS"), "{error}");
+fn wss_to_a_plain_server_fails_with_a_clear_error() {
+    // With the `tls` feature the TLS handshake meets plain HTTP and says
+    // so; without it, the URL is refused before connecting, naming the
+    // feature. (wss:// that works: tests/tls.rs, against Server::tls.)
+    with_app(|addr| async move {
+        let error = Client::new().ws_connect(&format!("wss://{addr}/ws/echo")).await.unwrap_err();
+        let message = error.to_string();
+        if cfg!(feature = "tls") {
+            assert!(message.contains("does not speak TLS"), "{message}");
+        } else {
+            assert!(message.contains("`tls` feature"), "{message}");
+        }
     });
 }

@@ -22,11 +22,24 @@ pub struct TestServer {
 impl TestServer {
     /// Starts the test app with `config` and waits until it listens.
     pub fn start(config: ServerConfig) -> TestServer {
+        TestServer::start_with(config, None)
+    }
+
+    /// The same over https, with a PEM certificate chain and key.
+    pub fn start_tls(config: ServerConfig, cert_pem: Vec<u8>, key_pem: Vec<u8>) -> TestServer {
+        TestServer::start_with(config, Some((cert_pem, key_pem)))
+    }
+
+    fn start_with(config: ServerConfig, tls: Option<(Vec<u8>, Vec<u8>)>) -> TestServer {
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
         let (stop_tx, stop_rx) = oneshot::channel::<()>();
         let thread = std::thread::spawn(move || {
             aioli::run(async move {
-                let server = match Server::bind("127.0.0.1:0").config(config).start(aioli_http::testing::app()).await {
+                let mut builder = Server::bind("127.0.0.1:0").config(config);
+                if let Some((cert, key)) = &tls {
+                    builder = builder.tls(cert, key);
+                }
+                let server = match builder.start(aioli_http::testing::app()).await {
                     Ok(server) => server,
                     Err(error) => panic!("the test server could not start: {error}"),
                 };

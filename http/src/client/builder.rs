@@ -45,6 +45,24 @@ pub(crate) struct ClientConfig {
     pub max_body_bytes: usize,
     /// How long a DNS answer is reused.
     pub dns_ttl: Duration,
+    /// What `https://` connections trust, and how long a handshake may take.
+    #[cfg(feature = "tls")]
+    pub tls: TlsSettings,
+}
+
+/// The client's TLS settings (feature `tls`).
+#[cfg(feature = "tls")]
+#[derive(Debug, Clone)]
+pub(crate) struct TlsSettings {
+    /// Roots trusted besides (or instead of) the public ones.
+    pub extra_roots: Vec<rustls::pki_types::CertificateDer<'static>>,
+    /// Trust `webpki-roots`' public authorities.
+    pub public_roots: bool,
+    /// Longest a TLS handshake may take (it also counts against the
+    /// connect timeout).
+    pub handshake_timeout: Duration,
+    /// Told every step of every TLS connection.
+    pub observer: Option<crate::tls::TlsObserver>,
 }
 
 impl Default for ClientConfig {
@@ -66,6 +84,13 @@ impl Default for ClientConfig {
             cookie_store: true,
             max_body_bytes: 16 * 1024 * 1024,
             dns_ttl: Duration::from_secs(10),
+            #[cfg(feature = "tls")]
+            tls: TlsSettings {
+                extra_roots: Vec::new(),
+                public_roots: true,
+                handshake_timeout: Duration::from_secs(10),
+                observer: None,
+            },
         }
     }
 }
@@ -191,6 +216,61 @@ impl ClientBuilder {
     /// default 10 s); zero turns the cache off.
     pub fn dns_ttl(mut self, ttl: Duration) -> ClientBuilder {
         self.config.dns_ttl = ttl;
+        self
+    }
+
+    /// Trusts the certificate authorities in `pem` (one or more
+    /// `-----BEGIN CERTIFICATE-----` blocks) for `https://`, besides the
+    /// public ones of `webpki-roots` (see [`tls_public_roots`](Self::tls_public_roots)).
+    /// An error names what is wrong with the PEM.
+    ///
+    /// ```
+    /// use aioli_http::client::Client;
+    ///
+    /// let error = Client::builder().add_root_certificate(b"not a certificate").unwrap_err();
+    /// assert!(error.to_string().contains("holds no PEM certificate"));
+    /// ```
+    #[cfg(feature = "tls")]
+    pub fn add_root_certificate(mut self, pem: &[u8]) -> std::io::Result<ClientBuilder> {
+        let what = "the PEM given to ClientBuilder::add_root_certificate";
+        let roots = crate::tls::load_certificates(pem, what)?;
+        // Check each one now, where the caller can still be told.
+        let mut check = rustls::RootCertStore::empty();
+        for root in &roots {
+            check.add(root.clone()).map_err(|error| {
+                std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    format!("{what} is not a usable CA certificate: {error}"),
+                )
+            })?;
+        }
+        self.config.tls.extra_roots.extend(roots);
+        Ok(self)
+    }
+
+    /// Whether to trust the public certificate authorities of
+    /// `webpki-roots` (default true). `false` trusts only the roots given
+    /// to [`add_root_certificate`](Self::add_root_certificate): a client
+    /// for one private service that should accept nothing else.
+    #[cfg(feature = "tls")]
+    pub fn tls_public_roots(mut self, on: bool) -> ClientBuilder {
+        self.config.tls.public_roots = on;
+        self
+    }
+
+    /// The longest a TLS handshake may take (default 10 s); past it the
+    /// request fails with a [`TlsFailure::TimedOut`](crate::tls::TlsFailure::TimedOut).
+    #[cfg(feature = "tls")]
+    pub fn tls_handshake_timeout(mut self, limit: Duration) -> ClientBuilder {
+        self.config.tls.handshake_timeout = limit;
+        self
+    }
+
+    /// Calls `observer` with every step of every TLS connection (example
+    /// 52 prints them beside the loop's ticks).
+    #[cfg(feature = "tls")]
+    pub fn tls_observer(mut self, observer: crate::tls::TlsObserver) -> ClientBuilder {
+        self.config.tls.observer = Some(observer);
         self
     }
 

@@ -1,6 +1,7 @@
 //! One client connection: a socket, its read buffer, and one exchange.
 //!
-//! [`Conn`] is what the pool keeps: a `TcpStream` plus the bytes read from
+//! [`Conn`] is what the pool keeps: a [`Transport`] (plain TCP, or TLS over
+//! it for `https://`, started by [`Conn::start_tls`]) plus the bytes read from
 //! it that nobody has used yet (a read can bring the end of one response
 //! and nothing else, or the head and half the body at once). [`exchange`]
 //! is the heart of a request on the wire: it writes the request head and
@@ -32,6 +33,8 @@ use std::time::Duration;
 
 use aioli::io::{AsyncRead, AsyncWrite};
 use aioli::net::TcpStream;
+
+use crate::transport::Transport;
 use aioli::time::{sleep, Instant, Sleep};
 
 use super::error::{Error, TimeoutKind};
@@ -47,7 +50,7 @@ pub(crate) const MAX_HEADERS: usize = 100;
 /// A connection to one origin.
 #[derive(Debug)]
 pub(crate) struct Conn {
-    stream: TcpStream,
+    stream: Transport,
     /// Read buffer; the unused bytes are `buf[start..end]`.
     buf: Vec<u8>,
     start: usize,
@@ -66,6 +69,7 @@ impl Conn {
                     // Requests are small writes that want an answer: do not
                     // let Nagle's algorithm hold them back for 40 ms.
                     stream.set_nodelay(true)?;
+                    let stream = Transport::Plain(stream);
                     return Ok(Conn { stream, buf: vec![0; READ_SIZE], start: 0, end: 0, requests: 0 });
                 }
                 Err(error) => last_error = error,
@@ -73,6 +77,31 @@ impl Conn {
         }
         Err(last_error)
     }
+
+    // ANCHOR: start_tls
+    /// Runs a TLS handshake over this fresh connection, checking that the
+    /// server's certificate is valid for `server_name`, within `limit`.
+    #[cfg(feature = "tls")]
+    pub(crate) async fn start_tls(
+        self,
+        server_name: &str,
+        config: std::sync::Arc<rustls::ClientConfig>,
+        observer: Option<crate::tls::TlsObserver>,
+        limit: Duration,
+    ) -> Result<Conn, crate::tls::TlsFailure> {
+        use crate::tls::{connect, TlsFailure};
+        let Conn { stream: Transport::Plain(tcp), buf, start, end, requests } = self else {
+            return Err(TlsFailure::Other("TLS was already started on this connection".to_owned()));
+        };
+        match aioli::time::timeout(limit, connect(tcp, server_name, config, observer)).await {
+            Ok(Ok(tls)) => Ok(Conn { stream: Transport::Tls(Box::new(tls)), buf, start, end, requests }),
+            Ok(Err(error)) => {
+                Err(TlsFailure::from_io(&error, server_name).unwrap_or_else(|| TlsFailure::Other(error.to_string())))
+            }
+            Err(_elapsed) => Err(TlsFailure::TimedOut(limit)),
+        }
+    }
+    // ANCHOR_END: start_tls
 
     /// Bytes read but not used yet.
     pub(crate) fn buffered(&self) -> &[u8] {

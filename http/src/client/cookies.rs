@@ -12,7 +12,7 @@
 //!
 //! Left out on purpose: the public-suffix list (a browser's defence
 //! against `Domain=com`; we only accept a domain the host is inside of),
-//! and `Secure` cookies are never sent, because this client has no TLS yet.
+//! `Secure` cookies are sent over `https://` only.
 //! aiohttp's `CookieJar` does the same matching with `http.cookies` for
 //! the parsing; reqwest's `cookie_store` crate follows the RFC in full.
 //!
@@ -37,7 +37,7 @@ pub struct Cookie {
     pub path: String,
     /// When it stops being sent; `None` lasts as long as the jar.
     pub expires: Option<SystemTime>,
-    /// `Secure`: only over TLS (so never, by this client).
+    /// `Secure`: sent over `https://` only.
     pub secure: bool,
 }
 
@@ -142,7 +142,7 @@ impl CookieJar {
                     if cookie.host_only { cookie.domain == host } else { domain_matches(host, &cookie.domain) };
                 host_ok
                     && path_matches(url.path(), &cookie.path)
-                    && !cookie.secure
+                    && (!cookie.secure || url.scheme() == "https")
                     && cookie.expires.is_none_or(|when| when > now)
             })
             .collect();

@@ -49,7 +49,7 @@ impl fmt::Display for TimeoutKind {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
-    /// The URL could not be parsed, or uses `https://`.
+    /// The URL could not be parsed (or uses `https://` without the `tls` feature).
     InvalidUrl(UrlError),
     /// The request itself was malformed (a header name with a space, ...).
     InvalidRequest {
@@ -130,12 +130,34 @@ pub enum Error {
         /// What went wrong.
         what: String,
     },
+    /// The TLS handshake of an `https://` request failed: the server's
+    /// certificate was refused, the peer sent an alert, or it timed out.
+    #[cfg(feature = "tls")]
+    Tls {
+        /// `host:port`.
+        host: String,
+        /// Why, in terms a person can act on.
+        failure: crate::tls::TlsFailure,
+    },
 }
 
 impl Error {
-    /// Whether any timeout ran out.
+    /// Whether any timeout ran out (the TLS handshake's included).
     pub fn is_timeout(&self) -> bool {
+        #[cfg(feature = "tls")]
+        if let Error::Tls { failure: crate::tls::TlsFailure::TimedOut(_), .. } = self {
+            return true;
+        }
         matches!(self, Error::Timeout { .. })
+    }
+
+    /// Why the TLS handshake failed, for an [`Error::Tls`].
+    #[cfg(feature = "tls")]
+    pub fn tls_failure(&self) -> Option<&crate::tls::TlsFailure> {
+        match self {
+            Error::Tls { failure, .. } => Some(failure),
+            _ => None,
+        }
     }
 
     /// Which timeout ran out, if one did.
@@ -172,6 +194,8 @@ impl Error {
             | Error::BodyTooLarge { host, .. }
             | Error::Status { host, .. }
             | Error::Decode { host, .. } => Some(host),
+            #[cfg(feature = "tls")]
+            Error::Tls { host, .. } => Some(host),
         }
     }
 
@@ -229,6 +253,8 @@ impl fmt::Display for Error {
                 write!(f, "{host}: {url} answered {status} {reason}")
             }
             Error::Decode { host, what } => write!(f, "{host}: the response body could not be decoded: {what}"),
+            #[cfg(feature = "tls")]
+            Error::Tls { host, failure } => write!(f, "TLS with {host} failed: {failure}"),
         }
     }
 }

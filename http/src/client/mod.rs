@@ -30,7 +30,9 @@
 //! aiohttp runs the same way on asyncio (protocol callbacks feed the
 //! awaiting coroutine); hyper-util's client spawns a task per connection.
 //!
-//! `https://` is refused with an error that says TLS is not supported yet.
+//! `https://` runs a TLS handshake on the fresh connection before the
+//! exchange (`Conn::start_tls`, rustls pumped by `tls/stream.rs`), and the
+//! connection goes back to the pool under its own scheme.
 //!
 //! Chapter: docs/src/30-client-request-on-the-loop.md
 

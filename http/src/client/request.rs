@@ -259,7 +259,7 @@ mod tests {
         assert!(matches!(bad, Err(Error::InvalidRequest { what }) if what.contains("Bad Name")));
         let bad = client.get("http://h.test/").header("X", "a\r\nInjected: 1").build();
         assert!(matches!(bad, Err(Error::InvalidRequest { .. })));
-        let bad = client.get("https://h.test/").build();
+        let bad = client.get("ftp://h.test/").build();
         assert!(matches!(bad, Err(Error::InvalidUrl(_))));
     }
 }

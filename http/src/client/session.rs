@@ -72,6 +72,10 @@ pub struct Client {
 
 struct ClientInner {
     config: ClientConfig,
+    /// rustls's client configuration, built once from `config.tls` (or
+    /// why it could not be, told to each https request).
+    #[cfg(feature = "tls")]
+    tls: Result<std::sync::Arc<rustls::ClientConfig>, String>,
     pool: Pool<Conn>,
     resolver: Resolver,
     cookies: RefCell<CookieJar>,
@@ -125,7 +129,19 @@ impl Client {
             idle_timeout: config.idle_timeout,
         });
         let resolver = Resolver::new(config.dns_ttl);
-        Client { inner: Rc::new(ClientInner { config, pool, resolver, cookies: RefCell::new(CookieJar::new()) }) }
+        #[cfg(feature = "tls")]
+        let tls = crate::tls::client_config(&config.tls.extra_roots, config.tls.public_roots)
+            .map_err(|error| error.to_string());
+        Client {
+            inner: Rc::new(ClientInner {
+                config,
+                pool,
+                resolver,
+                cookies: RefCell::new(CookieJar::new()),
+                #[cfg(feature = "tls")]
+                tls,
+            }),
+        }
     }
 
     /// A GET request.
@@ -167,6 +183,12 @@ impl Client {
     /// own connection outside the pool.
     pub(crate) fn config(&self) -> &ClientConfig {
         &self.inner.config
+    }
+
+    /// rustls's client configuration, shared with `ws_connect` for `wss://`.
+    #[cfg(feature = "tls")]
+    pub(crate) fn tls_config(&self) -> Result<std::sync::Arc<rustls::ClientConfig>, crate::tls::TlsFailure> {
+        self.inner.tls.clone().map_err(crate::tls::TlsFailure::Other)
     }
 
     /// The cached resolver, shared with `ws_connect`.
@@ -385,6 +407,8 @@ impl Client {
                         let conn = Conn::connect(&addrs)
                             .await
                             .map_err(|source| Error::Connect { host: host.to_string(), source })?;
+                        #[cfg(feature = "tls")]
+                        let conn = if url.scheme() == "https" { self.start_tls(conn, url, host).await? } else { conn };
                         return Ok((conn, slot));
                     }
                 }
@@ -398,6 +422,16 @@ impl Client {
         }
     }
     // ANCHOR_END: connection
+
+    /// The TLS handshake of a fresh `https://` connection; its failure is
+    /// an [`Error::Tls`] that names the cause.
+    #[cfg(feature = "tls")]
+    async fn start_tls(&self, conn: Conn, url: &Url, host: &str) -> Result<Conn, Error> {
+        let settings = &self.inner.config.tls;
+        let fail = |failure| Error::Tls { host: host.to_string(), failure };
+        let config = self.inner.tls.clone().map_err(|what| fail(crate::tls::TlsFailure::Other(what)))?;
+        conn.start_tls(url.host(), config, settings.observer.clone(), settings.handshake_timeout).await.map_err(fail)
+    }
 
     /// Wraps a response head and its connection into a `Response`.
     fn make_response(

@@ -13,8 +13,8 @@
 //! that is not followed by two hex digits is an error. Every error quotes
 //! the part it rejects.
 //!
-//! Only `http://` is accepted: `https://` gives an error saying TLS is not
-//! supported yet. The `url` crate (what reqwest uses) follows the WHATWG
+//! `http://` and `https://` are accepted (port 80 and 443 by default);
+//! `https://` with the `tls` feature off gives an error saying so. The `url` crate (what reqwest uses) follows the WHATWG
 //! URL standard, with IDNA host names and every browser quirk; aiohttp
 //! relies on `yarl`. We parse the plain RFC 3986 subset a client meets,
 //! in one file a reader can check against the RFC.
@@ -24,7 +24,7 @@
 use std::fmt;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-/// A parsed `http://` URL.
+/// A parsed `http://` or `https://` URL.
 ///
 /// ```
 /// use aioli_http::client::Url;
@@ -37,14 +37,14 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Url {
-    /// Always `http` for now; kept so the pool's key and `Display` say it.
+    /// `http` or `https`: the pool's key, the default port and `Display`.
     scheme: &'static str,
     /// The host as parsed: a lowercased name, or an IP address.
     host: Host,
     /// The host as text without brackets, rendered once at parse time so
     /// `host()` can lend it (what DNS, the pool and errors use).
     host_text: String,
-    /// The port to connect to: the one written, or 80.
+    /// The port to connect to: the one written, or 80 (443 for https).
     port: u16,
     /// Whether the port was written (then the `Host` header carries it).
     explicit_port: bool,
@@ -82,7 +82,7 @@ pub struct UrlError {
 pub enum UrlErrorKind {
     /// No `scheme://` at the start.
     MissingScheme,
-    /// `https://`: TLS is not supported yet.
+    /// `https://` in a build without the `tls` feature.
     TlsNotSupported,
     /// A scheme other than `http` (the scheme, as written).
     UnsupportedScheme(String),
@@ -125,10 +125,10 @@ impl fmt::Display for UrlError {
             }
             UrlErrorKind::TlsNotSupported => write!(
                 f,
-                "invalid URL {url:?}: https:// needs TLS, which aioli-http's client does not support yet; use http://"
+                "invalid URL {url:?}: https:// needs TLS, and aioli-http was built without its `tls` feature; enable it or use http://"
             ),
             UrlErrorKind::UnsupportedScheme(scheme) => {
-                write!(f, "invalid URL {url:?}: the scheme {scheme:?} is not supported; only http:// is")
+                write!(f, "invalid URL {url:?}: the scheme {scheme:?} is not supported; only http:// and https:// are")
             }
             UrlErrorKind::MissingHost => write!(f, "invalid URL {url:?}: there is no host after http://"),
             UrlErrorKind::InvalidHost(host) => write!(
@@ -175,11 +175,12 @@ impl Url {
         if !scheme_ok {
             return fail(UrlErrorKind::MissingScheme);
         }
-        match scheme.to_ascii_lowercase().as_str() {
-            "http" => {}
+        let (scheme, default_port): (&'static str, u16) = match scheme.to_ascii_lowercase().as_str() {
+            "http" => ("http", 80),
+            "https" if cfg!(feature = "tls") => ("https", 443),
             "https" => return fail(UrlErrorKind::TlsNotSupported),
             _ => return fail(UrlErrorKind::UnsupportedScheme(scheme.to_string())),
-        }
+        };
 
         // The authority ends at the first '/', '?' or '#'.
         let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
@@ -197,7 +198,7 @@ impl Url {
         };
         let (port, explicit_port) = match port_text {
             // "http://host:/" is allowed by RFC 3986 and means the default.
-            None | Some("") => (80, false),
+            None | Some("") => (default_port, false),
             Some(text) => match text.parse::<u16>() {
                 Ok(port) if port != 0 && text.bytes().all(|b| b.is_ascii_digit()) => (port, true),
                 _ => return fail(UrlErrorKind::InvalidPort(text.to_string())),
@@ -205,10 +206,10 @@ impl Url {
         };
 
         let (path, query) = split_path_query(input, tail)?;
-        Ok(Url { scheme: "http", host, host_text, port, explicit_port, userinfo, path, query })
+        Ok(Url { scheme, host, host_text, port, explicit_port, userinfo, path, query })
     }
 
-    /// The scheme, `"http"`.
+    /// The scheme, `"http"` or `"https"`.
     pub fn scheme(&self) -> &str {
         self.scheme
     }
@@ -223,7 +224,7 @@ impl Url {
         &self.host
     }
 
-    /// The port to connect to (80 unless the URL names one).
+    /// The port to connect to (80, or 443 for https, unless the URL names one).
     pub fn port(&self) -> u16 {
         self.port
     }
@@ -329,7 +330,8 @@ impl Url {
 /// Where a connection goes: the pool's key (scheme, host, port).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Origin {
-    /// `http` (kept so that `https` connections never mix in, once TLS comes).
+    /// `http` or `https`: part of the key, so a plain connection is never
+    /// handed to an https request to the same host and port, or back.
     pub scheme: &'static str,
     /// The host without brackets.
     pub host: String,
@@ -538,7 +540,13 @@ mod tests {
     #[test]
     fn errors_quote_the_bad_part() {
         assert_eq!(kind("example.com/x"), UrlErrorKind::MissingScheme);
-        assert_eq!(kind("https://example.com/"), UrlErrorKind::TlsNotSupported);
+        if cfg!(feature = "tls") {
+            let url = Url::parse("https://example.com/x").unwrap();
+            assert_eq!((url.scheme(), url.port(), url.authority()), ("https", 443, "example.com".to_string()));
+            assert_ne!(url.origin(), Url::parse("http://example.com:443/").unwrap().origin());
+        } else {
+            assert_eq!(kind("https://example.com/"), UrlErrorKind::TlsNotSupported);
+        }
         assert_eq!(kind("ftp://example.com/"), UrlErrorKind::UnsupportedScheme("ftp".into()));
         assert_eq!(kind("http:///path"), UrlErrorKind::MissingHost);
         assert_eq!(kind("http://exa mple.com/"), UrlErrorKind::InvalidHost("exa mple.com".into()));
@@ -553,7 +561,7 @@ mod tests {
         assert_eq!(kind("http://h/a%4"), UrlErrorKind::InvalidPercent("%4".into()));
         assert_eq!(kind("http://h/a\nb"), UrlErrorKind::ControlCharacter(10));
 
-        let message = Url::parse("https://example.com/").unwrap_err().to_string();
+        let message = UrlError::new("https://example.com/", UrlErrorKind::TlsNotSupported).to_string();
         assert!(message.contains("TLS") && message.contains("https://example.com/"), "{message}");
         let message = Url::parse("http://h:80x/").unwrap_err().to_string();
         assert!(message.contains("\"80x\""), "{message}");
@@ -572,7 +580,7 @@ mod tests {
         assert_eq!(join("//other.test/p"), "http://other.test/p");
         assert_eq!(join("http://x.test/"), "http://x.test/");
         assert_eq!(join(""), "http://a.test:8080/b/c/d?q");
-        assert_eq!(base.join("https://x.test/").unwrap_err().kind, UrlErrorKind::TlsNotSupported);
+        assert_eq!(base.join("ftp://x.test/").unwrap_err().kind, UrlErrorKind::UnsupportedScheme("ftp".into()));
     }
 
     #[test]

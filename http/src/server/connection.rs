@@ -43,7 +43,6 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use aioli::io::AsyncWrite;
-use aioli::net::TcpStream;
 use aioli::sync::Event;
 use aioli::time::{sleep_until, timeout_at, Instant, Sleep};
 use aioli::{select, Either};
@@ -57,6 +56,7 @@ use crate::proto::body::{request_framing, Framing};
 use crate::proto::request_head::{parse_request_head, RequestHead};
 use crate::proto::ParseError;
 use crate::request::{BodyLimits, RequestBody};
+use crate::transport::Transport;
 use crate::{IntoResponse, Request, Response, StatusCode, Version};
 
 /// How long a closing connection keeps reading (and discarding) what the
@@ -67,9 +67,7 @@ const LINGER: Duration = Duration::from_secs(1);
 /// Serves requests on `stream` until the client leaves, a limit closes
 /// it, or the server shuts down.
 // ANCHOR: serve_connection
-pub(crate) async fn serve_connection(stream: TcpStream, peer: SocketAddr, server: Rc<ServerShared>, stop: Rc<Event>) {
-    // Responses are written whole; Nagle's delay would only hold them back.
-    let _ = stream.set_nodelay(true);
+pub(crate) async fn serve_connection(stream: Transport, peer: SocketAddr, server: Rc<ServerShared>, stop: Rc<Event>) {
     let config = &server.config;
     let io: Shared = Rc::new(RefCell::new(ConnIo {
         stream,
@@ -87,7 +85,7 @@ pub(crate) async fn serve_connection(stream: TcpStream, peer: SocketAddr, server
         // 1. Read the next request head.
         let head = match read_head(&io, &mut out, &server, &stop, &mut idle, first).await {
             HeadRead::Head(head) => head,
-            HeadRead::Closed => return,
+            HeadRead::Closed => return close(&io).await,
             HeadRead::Failed(error) => {
                 let response = error_response(error.status(), &error.to_string());
                 return close_with(&io, &mut out, response, &server).await;
@@ -181,6 +179,8 @@ pub(crate) async fn serve_connection(stream: TcpStream, peer: SocketAddr, server
         if !keep_alive {
             if body_left != BodyLeft::Done {
                 linger(&io).await;
+            } else {
+                close(&io).await;
             }
             return;
         }
@@ -421,6 +421,16 @@ async fn close_with(io: &Shared, out: &mut Vec<u8>, response: Response, server: 
     {
         linger(io).await;
     }
+}
+
+/// Closes our direction cleanly: over TLS that sends `close_notify`, so
+/// the client can tell "the server is done" from "the connection was
+/// cut" (docs/src/34-tls-on-the-loop.md); over TCP it is the FIN that
+/// dropping the socket would send anyway. Bounded, since a client that
+/// reads nothing could leave it waiting.
+async fn close(io: &Shared) {
+    let shut = poll_fn(|cx| Pin::new(&mut io.borrow_mut().stream).poll_shutdown(cx));
+    let _ = aioli::time::timeout(LINGER, shut).await;
 }
 
 /// Half-closes, then reads and discards for a moment (see the module

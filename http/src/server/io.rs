@@ -29,10 +29,10 @@ use std::rc::Rc;
 use std::task::{Context, Poll};
 
 use aioli::io::{AsyncRead, AsyncWrite};
-use aioli::net::TcpStream;
 
 use crate::proto::body::{BodyDecoder, Decoded, Framing};
 use crate::proto::ParseError;
+use crate::transport::Transport;
 
 /// The buffer's start size: a typical request head fits.
 const READ_START: usize = 1024;
@@ -89,7 +89,7 @@ impl ReadBuf {
     }
 
     /// Reads once from `stream` into the free space. `Ok(0)` is EOF.
-    pub(crate) fn poll_read_from(&mut self, stream: &mut TcpStream, cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
+    pub(crate) fn poll_read_from(&mut self, stream: &mut Transport, cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
         let spare = self.spare();
         let spare_len = spare.len();
         match Pin::new(stream).poll_read(cx, spare) {
@@ -140,7 +140,8 @@ const CONTINUE: &[u8] = b"HTTP/1.1 100 Continue\r\n\r\n";
 /// Everything about one connection that both the loop and the handler's
 /// body reads touch.
 pub(crate) struct ConnIo {
-    pub(crate) stream: TcpStream,
+    /// The socket, plain or TLS (`transport.rs`).
+    pub(crate) stream: Transport,
     pub(crate) buf: ReadBuf,
     pub(crate) body: BodyState,
     /// Counts requests on this connection; a `RequestBody` remembers the

@@ -24,6 +24,13 @@
 //! such a wait, so a shared one would cost O(open connections) per request.) After `deadline` the ones still
 //! open are aborted (their tasks are cancelled, which closes the socket).
 //!
+//! **TLS** (`Server::tls`, feature `tls`): each accepted socket's task
+//! first runs the TLS handshake (`tls::accept`), bounded by the head
+//! timeout, then serves the connection over the TLS stream exactly as it
+//! would over plain TCP. A handshake that fails (plain HTTP sent to the
+//! TLS port, a client that distrusts our certificate) or stalls ends that
+//! task only, and frees its slot.
+//!
 //! Compared with hyper + tokio: hyper leaves accept loops, connection caps
 //! and graceful shutdown to the caller (hyper-util's `GracefulShutdown`);
 //! aiohttp's `AppRunner`/`TCPSite` do all of it, as this module does, on
@@ -43,11 +50,12 @@ use std::net::{SocketAddr, ToSocketAddrs};
 use std::rc::Rc;
 use std::time::Duration;
 
-use aioli::net::TcpListener;
+use aioli::net::{TcpListener, TcpStream};
 use aioli::sync::{Event, Semaphore};
 use aioli::{select, Either, JoinHandle};
 
 use crate::proto::request_head::HeadLimits;
+use crate::transport::Transport;
 use crate::App;
 
 /// Every limit and timeout of the server, with defaults that protect it.
@@ -152,6 +160,13 @@ pub struct Server {
     /// for `start` to be reported.
     addrs: stdio::Result<Vec<SocketAddr>>,
     config: ServerConfig,
+    /// Set by [`Server::tls`]: the rustls configuration, or the reason
+    /// the PEM given was refused (reported by `start`).
+    #[cfg(feature = "tls")]
+    tls: Option<stdio::Result<std::sync::Arc<rustls::ServerConfig>>>,
+    /// Told every step of every TLS connection (example 52 prints them).
+    #[cfg(feature = "tls")]
+    tls_observer: Option<crate::tls::TlsObserver>,
 }
 
 macro_rules! setters {
@@ -171,7 +186,33 @@ impl Server {
     /// picks a free port), with the default [`ServerConfig`].
     pub fn bind(addr: impl ToSocketAddrs) -> Server {
         let addrs = addr.to_socket_addrs().map(Iterator::collect);
-        Server { addrs, config: ServerConfig::default() }
+        Server {
+            addrs,
+            config: ServerConfig::default(),
+            #[cfg(feature = "tls")]
+            tls: None,
+            #[cfg(feature = "tls")]
+            tls_observer: None,
+        }
+    }
+
+    /// Serves https: every connection starts with a TLS handshake that
+    /// presents `cert_chain_pem` (the server's certificate first, then
+    /// any intermediates) and proves it holds `key_pem`. PEM that cannot
+    /// be used is reported by [`start`](Self::start).
+    ///
+    /// The handshake counts against [`head_timeout`](Self::head_timeout).
+    #[cfg(feature = "tls")]
+    pub fn tls(mut self, cert_chain_pem: &[u8], key_pem: &[u8]) -> Server {
+        self.tls = Some(crate::tls::server_config(cert_chain_pem, key_pem));
+        self
+    }
+
+    /// Calls `observer` with every step of every TLS connection.
+    #[cfg(feature = "tls")]
+    pub fn tls_observer(mut self, observer: crate::tls::TlsObserver) -> Server {
+        self.tls_observer = Some(observer);
+        self
     }
 
     /// Replaces the whole configuration.
@@ -215,6 +256,11 @@ impl Server {
     /// Outside an aioli loop.
     pub async fn start(self, app: App) -> stdio::Result<ServerHandle> {
         let addrs = self.addrs?;
+        #[cfg(feature = "tls")]
+        let tls = match self.tls {
+            Some(config) => Some((config?, self.tls_observer)),
+            None => None,
+        };
         let listener = TcpListener::bind(&addrs[..]).await?;
         let local_addr = listener.local_addr()?;
         let shared = Rc::new(ServerShared {
@@ -226,6 +272,8 @@ impl Server {
             open: Cell::new(0),
             connections: RefCell::new(HashMap::new()),
             next_id: Cell::new(0),
+            #[cfg(feature = "tls")]
+            tls,
         });
         let accept = aioli::task::Builder::new().name("http-accept").spawn(accept_loop(listener, shared.clone()));
         Ok(ServerHandle { shared, local_addr, accept: Some(accept) })
@@ -236,7 +284,8 @@ impl Server {
     pub async fn serve(self, app: App) -> stdio::Result<()> {
         let grace = self.config.shutdown_timeout;
         let handle = self.start(app).await?;
-        println!("aioli-http: serving on http://{} (press Ctrl-C to stop)", handle.local_addr());
+        let scheme = if handle.is_tls() { "https" } else { "http" };
+        println!("aioli-http: serving on {scheme}://{} (press Ctrl-C to stop)", handle.local_addr());
         aioli::signal::ctrl_c().await?;
         println!("aioli-http: Ctrl-C received, finishing requests in flight (up to {grace:?})");
         handle.shutdown(grace).await;
@@ -277,6 +326,9 @@ pub(crate) struct ServerShared {
     next_id: Cell<u64>,
     /// One permit per connection that may still open.
     slots: Semaphore,
+    /// With `Server::tls`: the configuration every handshake uses.
+    #[cfg(feature = "tls")]
+    tls: Option<(std::sync::Arc<rustls::ServerConfig>, Option<crate::tls::TlsObserver>)>,
 }
 
 /// An open connection, as the server keeps track of it.
@@ -338,13 +390,50 @@ async fn accept_loop(listener: TcpListener, shared: Rc<ServerShared>) {
         // Named, so `task::dump()` and traces say which peer a task serves.
         let task = aioli::task::Builder::new().name(format!("http {peer}")).spawn(async move {
             let _guard = guard;
-            connection::serve_connection(stream, peer, conn_shared, conn_stop).await;
+            let Some(transport) = start_transport(stream, peer, &conn_shared).await else {
+                return;
+            };
+            connection::serve_connection(transport, peer, conn_shared, conn_stop).await;
         });
         shared.connections.borrow_mut().insert(id, Connection { stop, task });
     }
     // The listener is dropped here: new connections are refused from now.
 }
 // ANCHOR_END: accept_loop
+
+// ANCHOR: start_transport
+/// Plain TCP as it is; with TLS, the handshake first, under the head
+/// timeout. `None`: the handshake failed or stalled, and the connection
+/// is closed (dropped) with nothing more said.
+async fn start_transport(stream: TcpStream, peer: SocketAddr, shared: &ServerShared) -> Option<Transport> {
+    // Responses are written whole, and a handshake's flights must not
+    // wait for an ACK: Nagle's delay would only hold them back.
+    let _ = stream.set_nodelay(true);
+    #[cfg(feature = "tls")]
+    if let Some((config, observer)) = &shared.tls {
+        let handshake = crate::tls::accept(stream, config.clone(), observer.clone());
+        return match aioli::time::timeout(shared.config.head_timeout, handshake).await {
+            Ok(Ok(tls)) => Some(Transport::Tls(Box::new(tls))),
+            Ok(Err(error)) => {
+                let cause = crate::tls::TlsFailure::from_io(&error, &peer.to_string())
+                    .map_or_else(|| error.to_string(), |failure| failure.to_string());
+                eprintln!("aioli-http: TLS handshake with {peer} failed: {cause}; connection closed");
+                None
+            }
+            Err(_elapsed) => {
+                eprintln!(
+                    "aioli-http: TLS handshake with {peer} did not finish within {:?} \
+                     (limit: ServerConfig::head_timeout); connection closed",
+                    shared.config.head_timeout
+                );
+                None
+            }
+        };
+    }
+    let _ = (peer, shared);
+    Some(Transport::Plain(stream))
+}
+// ANCHOR_END: start_transport
 
 /// A running server: its address, and the way to stop it.
 ///
@@ -363,6 +452,14 @@ impl ServerHandle {
     /// The address the server listens on (with the real port if bound to 0).
     pub fn local_addr(&self) -> SocketAddr {
         self.local_addr
+    }
+
+    /// Whether the server speaks TLS (`Server::tls`).
+    pub fn is_tls(&self) -> bool {
+        #[cfg(feature = "tls")]
+        return self.shared.tls.is_some();
+        #[cfg(not(feature = "tls"))]
+        false
     }
 
     /// Connections open right now.

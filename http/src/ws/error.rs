@@ -37,6 +37,15 @@ pub enum Error {
     },
     /// (client) The server did not accept the WebSocket handshake.
     Handshake(String),
+    /// (client, `wss://`) The TLS handshake failed: the certificate was
+    /// refused, the peer sent an alert, or it timed out.
+    #[cfg(feature = "tls")]
+    Tls {
+        /// The URL being connected to.
+        url: String,
+        /// Why, in terms a person can act on.
+        failure: crate::tls::TlsFailure,
+    },
     /// A close code that may not travel in a Close frame (1005, 1006,
     /// below 1000, …).
     InvalidCloseCode(u16),
@@ -51,6 +60,8 @@ impl fmt::Display for Error {
             Error::Url(message) => f.write_str(message),
             Error::Connect { url, source } => write!(f, "WebSocket connect to {url} failed: {source}"),
             Error::Handshake(message) => write!(f, "WebSocket handshake refused: {message}"),
+            #[cfg(feature = "tls")]
+            Error::Tls { url, failure } => write!(f, "TLS with {url} failed: {failure}"),
             Error::InvalidCloseCode(code) => write!(
                 f,
                 "close code {code} may not be sent (use 1000-1003, 1007-1014 or 3000-4999; 1000 is a normal close)"
