@@ -30,6 +30,8 @@
 //! `web.Response(text=…)` is. aiohttp's optional path part needs a second
 //! route here (`/greet`), since a `{name}` segment is never empty.
 
+mod common;
+
 use std::io;
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -56,13 +58,6 @@ async fn echo(mut req: Request) -> Result<Response, Error> {
 
 fn app() -> App {
     App::new().get("/", hello).get("/greet/{name}", greet).get("/greet", greet).post("/echo", echo)
-}
-
-/// `--serve [--port P]`: stay up for curl. Without it: the demo.
-fn serve_port() -> Option<u16> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let port = args.iter().position(|arg| arg == "--port").and_then(|i| args.get(i + 1)?.parse().ok());
-    args.iter().any(|arg| arg == "--serve").then_some(port.unwrap_or(0))
 }
 
 /// Sends one raw request and prints its first line and the answer.
@@ -102,7 +97,7 @@ async fn demo() -> io::Result<()> {
 }
 
 fn main() -> io::Result<()> {
-    match serve_port() {
+    match common::serve_port() {
         Some(port) => aioli::run(Server::bind(("127.0.0.1", port)).serve(app())),
         None => aioli::run(demo()),
     }

@@ -32,6 +32,8 @@
 //! aiohttp's `request.post()` also parses multipart forms; `form()` reads
 //! urlencoded ones and answers 415 for anything else.
 
+mod common;
+
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::io;
@@ -146,13 +148,6 @@ fn app() -> App {
     app.get("/me", move |req| me(state.clone(), req))
 }
 
-/// `--serve [--port P]`: stay up for curl. Without it: the demo.
-fn serve_port() -> Option<u16> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let port = args.iter().position(|arg| arg == "--port").and_then(|i| args.get(i + 1)?.parse().ok());
-    args.iter().any(|arg| arg == "--serve").then_some(port.unwrap_or(0))
-}
-
 /// Sends `method path` with extra header lines and a body; prints the
 /// status, the headers worth seeing, and the body.
 async fn call(addr: SocketAddr, method: &str, path: &str, headers: &str, body: &str) -> io::Result<()> {
@@ -201,7 +196,7 @@ async fn demo() -> io::Result<()> {
 }
 
 fn main() -> io::Result<()> {
-    match serve_port() {
+    match common::serve_port() {
         Some(port) => aioli::run(Server::bind(("127.0.0.1", port)).serve(app())),
         None => aioli::run(demo()),
     }

@@ -32,6 +32,8 @@
 //! HTTPException. There is no `request.remote` string: `remote_addr()`
 //! is a `SocketAddr` (IP and port).
 
+mod common;
+
 use std::io;
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -79,13 +81,6 @@ fn app() -> App {
         .middleware(served_by)
 }
 
-/// `--serve [--port P]`: stay up for curl. Without it: the demo.
-fn serve_port() -> Option<u16> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let port = args.iter().position(|arg| arg == "--port").and_then(|i| args.get(i + 1)?.parse().ok());
-    args.iter().any(|arg| arg == "--serve").then_some(port.unwrap_or(0))
-}
-
 async fn call(addr: SocketAddr, path: &str, extra_headers: &str) -> io::Result<()> {
     let response = testing::send(addr, format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\n{extra_headers}\r\n")).await?;
     let mut notes = Vec::new();
@@ -113,7 +108,7 @@ async fn demo() -> io::Result<()> {
 }
 
 fn main() -> io::Result<()> {
-    match serve_port() {
+    match common::serve_port() {
         Some(port) => aioli::run(Server::bind(("127.0.0.1", port)).serve(app())),
         None => aioli::run(demo()),
     }

@@ -33,6 +33,8 @@
 //! task (`from_task`) makes the pieces; it is cancelled if the client
 //! leaves, as aiohttp's handler would be.
 
+mod common;
+
 use std::io;
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -71,13 +73,6 @@ async fn countdown(_req: Request) -> Response {
 
 fn app() -> App {
     App::new().get("/slow", slow).get("/blocking", blocking).get("/countdown", countdown)
-}
-
-/// `--serve [--port P]`: stay up for curl. Without it: the demo.
-fn serve_port() -> Option<u16> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let port = args.iter().position(|arg| arg == "--port").and_then(|i| args.get(i + 1)?.parse().ok());
-    args.iter().any(|arg| arg == "--serve").then_some(port.unwrap_or(0))
 }
 
 /// Sends `count` GETs of `path` at once (one task each); returns how long
@@ -150,7 +145,7 @@ async fn demo() -> io::Result<()> {
 }
 
 fn main() -> io::Result<()> {
-    match serve_port() {
+    match common::serve_port() {
         Some(port) => aioli::run(Server::bind(("127.0.0.1", port)).serve(app())),
         None => aioli::run(demo()),
     }

@@ -28,6 +28,8 @@
 //! Dropping the handle without `shutdown` leaves the server running until
 //! the loop ends, as dropping a JoinHandle leaves its task running.
 
+mod common;
+
 use std::io;
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -45,13 +47,6 @@ async fn slow(req: Request) -> String {
 
 fn app() -> App {
     App::new().get("/", |_req| async { "hello\n" }).get("/slow", slow)
-}
-
-/// `--serve [--port P]`: stay up for curl. Without it: the demo.
-fn serve_port() -> Option<u16> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let port = args.iter().position(|arg| arg == "--port").and_then(|i| args.get(i + 1)?.parse().ok());
-    args.iter().any(|arg| arg == "--serve").then_some(port.unwrap_or(0))
 }
 
 fn at(start: Instant) -> String {
@@ -140,7 +135,7 @@ async fn part3(start: Instant) -> io::Result<()> {
 }
 
 fn main() -> io::Result<()> {
-    if let Some(port) = serve_port() {
+    if let Some(port) = common::serve_port() {
         return aioli::run(Server::bind(("127.0.0.1", port)).serve(app()));
     }
     aioli::run(async {

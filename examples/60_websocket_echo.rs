@@ -30,6 +30,8 @@
 //! whole conversation. The handler runs inside the connection's task:
 //! returning from it closes the connection.
 
+mod common;
+
 use std::time::Duration;
 
 use aioli_http::client::Client;
@@ -101,13 +103,6 @@ fn app() -> App {
     App::new().get("/", page).get("/echo", echo)
 }
 
-/// `--serve [--port P]`: stay up for a browser. Without it: the demo.
-fn serve_port() -> Option<u16> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let port = args.iter().position(|arg| arg == "--port").and_then(|i| args.get(i + 1)?.parse().ok());
-    args.iter().any(|arg| arg == "--serve").then_some(port.unwrap_or(0))
-}
-
 async fn demo() -> Result<(), Box<dyn std::error::Error>> {
     let server = Server::bind("127.0.0.1:0").start(app()).await?;
     let url = format!("ws://{}/echo", server.local_addr());
@@ -144,7 +139,7 @@ async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    match serve_port() {
+    match common::serve_port() {
         Some(port) => Ok(aioli::run(Server::bind(("127.0.0.1", port)).serve(app()))?),
         None => aioli::run(demo()),
     }

@@ -29,6 +29,8 @@
 //! broadcast only queues. A real room bounds each outbox and drops the
 //! client whose outbox stays full; this one is unbounded to stay short.
 
+mod common;
+
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -110,13 +112,6 @@ socket.onclose = (event) => log(`(closed: ${event.code})`);
 document.getElementById("send").onclick = () => { const box = document.getElementById("text"); socket.send(box.value); box.value = ""; };
 </script>"#;
 
-/// `--serve [--port P]`: stay up for browsers. Without it: the demo.
-fn serve_port() -> Option<u16> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let port = args.iter().position(|arg| arg == "--port").and_then(|i| args.get(i + 1)?.parse().ok());
-    args.iter().any(|arg| arg == "--serve").then_some(port.unwrap_or(0))
-}
-
 /// A client in the demo: its name and its socket.
 struct Member {
     name: &'static str,
@@ -177,7 +172,7 @@ async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    match serve_port() {
+    match common::serve_port() {
         Some(port) => Ok(aioli::run(Server::bind(("127.0.0.1", port)).serve(app()))?),
         None => aioli::run(demo()),
     }

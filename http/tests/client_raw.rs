@@ -64,6 +64,31 @@ fn read_until_close_body_is_complete_and_not_reused() {
 }
 
 #[test]
+fn interim_1xx_responses_are_skipped_for_the_final_one() {
+    // RFC 9110 §15.2: a client must read any number of 1xx responses
+    // before the final one, asked for or not. Taking the 100 as the answer
+    // would leave the real one in the buffer, to be read as the answer to
+    // the next request on this connection.
+    let server = RawServer::start(|peer| {
+        let mut round = 0;
+        while peer.read_request().is_some() {
+            round += 1;
+            peer.write("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n");
+            peer.write(format!("HTTP/1.1 200 OK\r\nContent-Length: 7\r\n\r\nround {round}"));
+        }
+    });
+    run(async {
+        let client = Client::new();
+        for round in 1..=2 {
+            let response = client.post(server.url("/")).body("x").send().await.unwrap();
+            assert_eq!(response.status().as_u16(), 200);
+            assert_eq!(response.text().await.unwrap(), format!("round {round}"));
+        }
+    });
+    assert_eq!(server.accepted(), 1);
+}
+
+#[test]
 fn connection_close_responses_are_not_reused() {
     let server = RawServer::start(|peer| {
         if peer.read_request().is_some() {

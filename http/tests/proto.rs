@@ -119,6 +119,10 @@ fn parsed_fields() {
     assert_eq!(body, b"hi");
     let (head, _, _) = parse_message(b"GET http://Example.com:81/x HTTP/1.1\r\nHost: other\r\n\r\n").unwrap();
     assert_eq!(head.authority.as_deref(), Some("Example.com:81"));
+    for host in ["", "a", "a:", "a:8080", "127.0.0.1:9", "[::1]", "[::1]:8080", "xn--caf-dma.test"] {
+        let request = format!("GET / HTTP/1.1\r\nHost: {host}\r\n\r\n");
+        assert!(parse_message(request.as_bytes()).is_ok(), "Host: {host}");
+    }
     let (head, _, _) = parse_message(b"GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n").unwrap();
     assert!(!head.wants_keep_alive());
     let (head, _, _) = parse_message(b"GET / HTTP/1.0\r\n\r\n").unwrap();
@@ -138,6 +142,15 @@ const MALFORMED: &[(&str, &[u8], ParseError, u16)] = &[
     ("method with a slash", b"GE/T / HTTP/1.1\r\nHost: a\r\n\r\n", ParseError::BadRequestLine, 400),
     ("control byte in target", b"GET /a\x01b HTTP/1.1\r\nHost: a\r\n\r\n", ParseError::BadRequestLine, 400),
     ("HTTP/2 preface", b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", ParseError::UnsupportedVersion, 505),
+    (
+        "HTTP/2 preface after an empty line",
+        b"\r\nPRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
+        ParseError::UnsupportedVersion,
+        505,
+    ),
+    // Not a version problem: an unencoded space in the target.
+    ("space in the target", b"GET /a b HTTP/1.1\r\nHost: a\r\n\r\n", ParseError::BadRequestLine, 400),
+    ("space in the target, line cut", b"GET /a b HTTP/1.1", ParseError::BadRequestLine, 400),
     ("HTTP/1.2", b"GET / HTTP/1.2\r\nHost: a\r\n\r\n", ParseError::UnsupportedVersion, 505),
     ("HTTP/3.0", b"GET / HTTP/3.0\r\nHost: a\r\n\r\n", ParseError::UnsupportedVersion, 505),
     ("space before colon", b"GET / HTTP/1.1\r\nHost : a\r\n\r\n", ParseError::BadHeader, 400),
@@ -154,6 +167,11 @@ const MALFORMED: &[(&str, &[u8], ParseError, u16)] = &[
     ("two Hosts", b"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", ParseError::DuplicateHost, 400),
     ("two Hosts in 1.0", b"GET / HTTP/1.0\r\nHost: a\r\nhost: a\r\n\r\n", ParseError::DuplicateHost, 400),
     ("Host with a path", b"GET / HTTP/1.1\r\nHost: a/b\r\n\r\n", ParseError::BadHost, 400),
+    ("Host with two colons", b"GET / HTTP/1.1\r\nHost: a:b:c\r\n\r\n", ParseError::BadHost, 400),
+    ("Host port not a number", b"GET / HTTP/1.1\r\nHost: a:http\r\n\r\n", ParseError::BadHost, 400),
+    ("Host IPv6 unclosed", b"GET / HTTP/1.1\r\nHost: [::1\r\n\r\n", ParseError::BadHost, 400),
+    ("Host IPv6 not hex", b"GET / HTTP/1.1\r\nHost: [::g]\r\n\r\n", ParseError::BadHost, 400),
+    ("absolute form with two colons", b"GET http://a:1:2/ HTTP/1.1\r\nHost: a\r\n\r\n", ParseError::BadTarget, 400),
     ("relative target", b"GET index.html HTTP/1.1\r\nHost: a\r\n\r\n", ParseError::BadTarget, 400),
     ("fragment", b"GET /a#b HTTP/1.1\r\nHost: a\r\n\r\n", ParseError::BadTarget, 400),
     ("* for GET", b"GET * HTTP/1.1\r\nHost: a\r\n\r\n", ParseError::BadTarget, 400),

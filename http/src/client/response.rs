@@ -27,7 +27,7 @@
 
 use std::future::{poll_fn, Future};
 use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::task::{ready, Context, Poll};
 use std::time::Duration;
 
 use aioli::stream::Stream;
@@ -241,6 +241,23 @@ impl Body {
         }
     }
 
+    /// One step of the [`Lines`] and [`Chunks`] streams: more body onto
+    /// `pending`, with `ended` set once the body is over. On an error the
+    /// partial item is thrown away, so a broken body never yields a short
+    /// line or chunk that looks whole.
+    fn poll_fill(&mut self, cx: &mut Context<'_>, pending: &mut Vec<u8>, ended: &mut bool) -> Poll<Result<(), Error>> {
+        match ready!(self.poll_data(cx, pending)) {
+            Ok(0) => *ended = true,
+            Ok(_) => {}
+            Err(error) => {
+                *ended = true;
+                pending.clear();
+                return Poll::Ready(Err(error));
+            }
+        }
+        Poll::Ready(Ok(()))
+    }
+
     /// The heart of body reading: decode what is buffered, read more when
     /// the decoder needs it, and hand the connection back at the end.
     /// Appends the next piece of body to `out` and says how long it was;
@@ -402,15 +419,8 @@ impl Stream for Lines {
                     this.response.body.fail(Error::BodyTooLarge { host: this.response.body.host.clone(), limit });
                 return Poll::Ready(Some(Err(error)));
             }
-            match this.response.body.poll_data(cx, &mut this.pending) {
-                Poll::Ready(Ok(0)) => this.ended = true,
-                Poll::Ready(Ok(_)) => {}
-                Poll::Ready(Err(error)) => {
-                    this.ended = true;
-                    this.pending.clear();
-                    return Poll::Ready(Some(Err(error)));
-                }
-                Poll::Pending => return Poll::Pending,
+            if let Err(error) = ready!(this.response.body.poll_fill(cx, &mut this.pending, &mut this.ended)) {
+                return Poll::Ready(Some(Err(error)));
             }
         }
     }
@@ -441,15 +451,8 @@ impl Stream for Chunks {
                 }
                 return Poll::Ready(Some(Ok(std::mem::take(&mut this.pending))));
             }
-            match this.response.body.poll_data(cx, &mut this.pending) {
-                Poll::Ready(Ok(0)) => this.ended = true,
-                Poll::Ready(Ok(_)) => {}
-                Poll::Ready(Err(error)) => {
-                    this.ended = true;
-                    this.pending.clear();
-                    return Poll::Ready(Some(Err(error)));
-                }
-                Poll::Pending => return Poll::Pending,
+            if let Err(error) = ready!(this.response.body.poll_fill(cx, &mut this.pending, &mut this.ended)) {
+                return Poll::Ready(Some(Err(error)));
             }
         }
     }

@@ -196,11 +196,16 @@ fn check_target_length(buf: &[u8], max: usize) -> Result<(), ParseError> {
 
 /// httparse says "bad version" both for `HTTP/2.0` (well-formed but not
 /// served: 505) and for `HTPT/1.1` (malformed: 400). Look at the version
-/// token to tell them apart.
+/// token to tell them apart. The version is everything after the second
+/// space: in `GET /a b HTTP/1.1` that is `b HTTP/1.1`, an unencoded space
+/// in the target (400), not a version this server lacks.
 fn version_error(buf: &[u8]) -> ParseError {
+    // Skip the empty lines a server may ignore before a request (§2.2).
+    let start = buf.iter().position(|&byte| byte != b'\r' && byte != b'\n').unwrap_or(buf.len());
+    let buf = &buf[start..];
     let line_end = buf.iter().position(|&byte| byte == b'\n').unwrap_or(buf.len());
     let line = buf[..line_end].trim_ascii_end();
-    let version = line.rsplit(|&byte| byte == b' ').next().unwrap_or(b"");
+    let version = line.splitn(3, |&byte| byte == b' ').nth(2).unwrap_or(b"");
     match version {
         [b'H', b'T', b'T', b'P', b'/', major, rest @ ..] if major.is_ascii_digit() => {
             // HTTP/DIGIT.DIGIT, or a prefix of it still arriving.
@@ -253,8 +258,34 @@ fn split_target(target: &str, method: &Method) -> Result<(String, Option<String>
     Ok((path, Some(authority.to_owned())))
 }
 
-/// Whether `value` can be a Host: `host[:port]` made of the characters a
-/// URI authority allows, without userinfo (`@`) or a path.
+/// Whether `value` can be a Host (RFC 9110 §7.2): a host made of the
+/// characters a URI authority allows, or a bracketed IPv6 literal, then an
+/// optional `:port` of digits. No userinfo (`@`), no path, and no second
+/// colon: `a:b:c` would leave a router or proxy guessing which part is
+/// the port. (An empty value is allowed: §3.2 of RFC 9112 lets a client
+/// send it when the target has no authority.)
 fn is_valid_host(value: &[u8]) -> bool {
-    value.iter().all(|&byte| byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:[]%".contains(&byte))
+    let (host_ok, after_host) = match value.strip_prefix(b"[") {
+        Some(rest) => match rest.iter().position(|&byte| byte == b']') {
+            Some(close) => {
+                let literal = &rest[..close];
+                let ok = !literal.is_empty()
+                    && literal.iter().all(|&byte| byte.is_ascii_hexdigit() || b":.".contains(&byte));
+                (ok, &rest[close + 1..])
+            }
+            None => (false, &rest[rest.len()..]),
+        },
+        None => {
+            let end = value.iter().position(|&byte| byte == b':').unwrap_or(value.len());
+            let ok =
+                value[..end].iter().all(|&byte| byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=%".contains(&byte));
+            (ok, &value[end..])
+        }
+    };
+    let port_ok = match after_host {
+        [] => true,
+        [b':', port @ ..] => port.iter().all(u8::is_ascii_digit),
+        _ => false,
+    };
+    host_ok && port_ok
 }
