@@ -264,9 +264,9 @@ def page(path):
     return handler
 
 
-def app():
+def app(middlewares=()):
     """The routes the twins use, on a fresh aiohttp Application."""
-    application = web.Application()
+    application = web.Application(middlewares=middlewares)
     application.add_routes(
         [
             web.get("/get", get),
