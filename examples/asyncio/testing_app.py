@@ -295,7 +295,8 @@ async def start(application=None, ssl_context=None):
     Returns (runner, base URL); `await runner.cleanup()` stops it."""
     runner = web.AppRunner(application or app(), access_log=None)
     await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=ssl_context)
+    # A backlog above the 128 default: 50_memory opens 200 connections at once.
+    site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=ssl_context, backlog=1024)
     await site.start()
     port = runner.addresses[0][1]
     scheme = "https" if ssl_context else "http"
