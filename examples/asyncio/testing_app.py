@@ -102,6 +102,11 @@ def user(i):
 # ---- httpbin-like answers ----
 
 
+def json_response(data, status=200):
+    """JSON as serde_json writes a Value: keys sorted, no spaces."""
+    return web.json_response(data, status=status, dumps=lambda value: json.dumps(value, sort_keys=True, separators=(",", ":")))
+
+
 def describe(request):
     """args, headers, origin, url: what every describing route shares."""
     args = {}
@@ -118,7 +123,7 @@ def describe(request):
 
 
 async def get(request):
-    return web.json_response(describe(request))
+    return json_response(describe(request))
 
 
 async def post_echo(request):
@@ -129,15 +134,15 @@ async def post_echo(request):
     except ValueError:
         parsed = None
     answer.update(data=body.decode("utf-8", "replace"), form={}, json=parsed, files={})
-    return web.json_response(answer)
+    return json_response(answer)
 
 
 async def headers(request):
-    return web.json_response({"headers": describe(request)["headers"]})
+    return json_response({"headers": describe(request)["headers"]})
 
 
 async def user_agent(request):
-    return web.json_response({"user-agent": request.headers.get("User-Agent")})
+    return json_response({"user-agent": request.headers.get("User-Agent")})
 
 
 async def status(request):
@@ -146,7 +151,7 @@ async def status(request):
 
 async def delay(request):
     await asyncio.sleep(min(float(request.match_info["secs"]), 10.0))
-    return web.json_response(describe(request))
+    return json_response(describe(request))
 
 
 async def stream_lines(request):
@@ -209,7 +214,7 @@ async def list_of(request, field, count, per_parent, make):
     else:
         parent = int(wanted) if wanted.isdigit() else 0
         ids = range(max(1, (parent - 1) * per_parent + 1), min(count, parent * per_parent) + 1)
-    return web.json_response([make(i) for i in ids])
+    return json_response([make(i) for i in ids])
 
 
 async def posts(request):
@@ -224,15 +229,15 @@ def by_id(count, make):
     async def handler(request):
         i = int(request.match_info["id"]) if request.match_info["id"].isdigit() else 0
         if 1 <= i <= count:
-            return web.json_response(make(i))
-        return web.json_response({}, status=404)
+            return json_response(make(i))
+        return json_response({}, status=404)
 
     return handler
 
 
 async def create_post(request):
     posted = await request.json()
-    return web.json_response({**posted, "id": 101}, status=201)
+    return json_response({**posted, "id": 101}, status=201)
 
 
 # ---- the linked site under /site/ (http/src/testing/site.rs) ----
