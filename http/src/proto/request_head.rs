@@ -25,6 +25,8 @@
 //!
 //! Chapter: docs/src/21-parsing-requests.md
 
+use std::mem::MaybeUninit;
+
 use super::error::ParseError;
 use super::headers::HeaderMap;
 use super::method::{Method, Version};
@@ -114,16 +116,21 @@ pub fn parse_request_head(buf: &[u8], limits: &HeadLimits) -> Result<Option<(Req
     // limit, not 431 once the whole head limit is reached.
     check_target_length(buf, limits.max_target_bytes)?;
 
-    let mut on_stack = [httparse::EMPTY_HEADER; STACK_HEADERS];
+    // The slots httparse fills start uninitialized (`MaybeUninit`): filling
+    // 100 empty headers first would write 3.2 KB per request, more work
+    // than parsing a small head. httparse writes each slot before it
+    // reads it; that promise is its own, so no `unsafe` appears here.
+    // hyper hands httparse uninitialized slots the same way.
+    let mut on_stack = [const { MaybeUninit::<httparse::Header<'_>>::uninit() }; STACK_HEADERS];
     let mut on_heap = Vec::new();
-    let slots: &mut [httparse::Header<'_>] = if limits.max_headers <= STACK_HEADERS {
+    let slots: &mut [MaybeUninit<httparse::Header<'_>>] = if limits.max_headers <= STACK_HEADERS {
         &mut on_stack[..limits.max_headers]
     } else {
-        on_heap.resize(limits.max_headers, httparse::EMPTY_HEADER);
+        on_heap.resize(limits.max_headers, MaybeUninit::uninit());
         &mut on_heap
     };
-    let mut request = httparse::Request::new(slots);
-    let used = match request.parse(buf) {
+    let mut request = httparse::Request::new(&mut []);
+    let used = match request.parse_with_uninit_headers(buf, slots) {
         Ok(httparse::Status::Complete(used)) => used,
         Ok(httparse::Status::Partial) => {
             if buf.len() >= limits.max_head_bytes {
@@ -256,5 +263,13 @@ fn split_target(target: &str, method: &Method) -> Result<(String, Option<String>
 /// Whether `value` can be a Host: `host[:port]` made of the characters a
 /// URI authority allows, without userinfo (`@`) or a path.
 fn is_valid_host(value: &[u8]) -> bool {
-    value.iter().all(|&byte| byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:[]%".contains(&byte))
+    // A `matches!` of ranges and bytes compiles to a table lookup; searching
+    // a string of allowed bytes (`"-._~".contains(..)`) walked it once per
+    // `.` or `:` of every Host, a visible share of a small request.
+    value.iter().all(|&byte| {
+        matches!(byte,
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9'
+            | b'-' | b'.' | b'_' | b'~' | b'!' | b'$' | b'&' | b'\'' | b'(' | b')'
+            | b'*' | b'+' | b',' | b';' | b'=' | b':' | b'[' | b']' | b'%')
+    })
 }
