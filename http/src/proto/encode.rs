@@ -108,11 +108,16 @@ pub fn write_response_head(
     out.extend_from_slice(b"\r\n");
     // Each field is checked in the same pass that copies it (one walk over
     // the map per response, not two); a bad one takes back what was written.
+    // The same pass notes a handler's own Date and Server, rather than two
+    // more walks by name for them below.
+    let (mut has_date, mut has_server) = (false, false);
     for (name, value) in headers.iter_bytes() {
         if !is_token(name) || !is_valid_value(value) {
             out.truncate(mark);
             return Err(InvalidHeader { name: String::from_utf8_lossy(name).into_owned() });
         }
+        has_date |= name.eq_ignore_ascii_case(b"date");
+        has_server |= name.eq_ignore_ascii_case(b"server");
         if !is_framing_field(name) {
             push_field(out, name, value);
         }
@@ -130,12 +135,12 @@ pub fn write_response_head(
         push_field(out, b"Connection", connection.as_bytes());
     }
     if let Some(date) = extras.date {
-        if !headers.contains("date") {
+        if !has_date {
             push_field(out, b"Date", date);
         }
     }
     if let Some(server) = extras.server {
-        if !headers.contains("server") {
+        if !has_server {
             push_field(out, b"Server", server.as_bytes());
         }
     }

@@ -23,6 +23,7 @@
 use std::future::poll_fn;
 use std::io;
 use std::pin::Pin;
+use std::task::Poll;
 use std::time::Duration;
 
 use aioli::io::AsyncWrite;
@@ -165,14 +166,27 @@ pub(crate) async fn flush(io: &Shared, out: &mut Vec<u8>, limit: Duration) -> io
 pub(crate) async fn write_all(io: &Shared, bytes: &[u8], limit: Duration) -> io::Result<()> {
     let mut written = 0;
     while written < bytes.len() {
-        let write = poll_fn(|cx| Pin::new(&mut io.borrow_mut().stream).poll_write(cx, &bytes[written..]));
-        let n = match aioli::time::timeout(limit, write).await {
-            Ok(result) => result?,
-            Err(_) => {
-                let message = format!("the client read nothing for {limit:?} (limit: ServerConfig::write_timeout)");
-                return Err(io::Error::new(io::ErrorKind::TimedOut, message));
+        // Try once without a clock: a small response fits in the socket's
+        // send buffer and is taken at once, and `timeout` would read the
+        // time and build a timer for nothing on every request. Only when
+        // the socket is full does the wait start, with its limit.
+        let attempt =
+            poll_fn(|cx| Poll::Ready(Pin::new(&mut io.borrow_mut().stream).poll_write(cx, &bytes[written..]))).await;
+        let result = match attempt {
+            Poll::Ready(result) => result,
+            Poll::Pending => {
+                let write = poll_fn(|cx| Pin::new(&mut io.borrow_mut().stream).poll_write(cx, &bytes[written..]));
+                match aioli::time::timeout(limit, write).await {
+                    Ok(result) => result,
+                    Err(_) => {
+                        let message =
+                            format!("the client read nothing for {limit:?} (limit: ServerConfig::write_timeout)");
+                        return Err(io::Error::new(io::ErrorKind::TimedOut, message));
+                    }
+                }
             }
         };
+        let n = result?;
         if n == 0 {
             return Err(io::ErrorKind::WriteZero.into());
         }

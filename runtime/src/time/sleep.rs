@@ -1,8 +1,10 @@
 //! `Sleep`: a future that is ready once its deadline has passed.
 //!
-//! The first poll arms a timer in the loop's queue with the task's waker;
-//! later polls only refresh the waker if it changed (all through the
-//! loop's `arm_timer`, `rearm_timer` and `disarm_timer`). The loop wakes the
+//! The first poll arms a timer in the loop's queue with the task's waker,
+//! and the `Sleep` keeps a copy of that waker; later polls refresh the
+//! queue's waker only if it changed, and leave the queue alone when it did
+//! not (all through the loop's `arm_timer`, `rearm_timer` and
+//! `disarm_timer`). The loop wakes the
 //! task when the deadline passes (phase 1), and the next poll sees the
 //! clock past the deadline and returns `Ready`. Dropping a `Sleep` before
 //! then disarms the timer, so a cancelled sleep costs nothing later.
@@ -11,7 +13,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::task::{ready, Context, Poll};
+use std::task::{ready, Context, Poll, Waker};
 use std::time::Duration;
 
 use super::timers::TimerKey;
@@ -52,8 +54,9 @@ pub fn sleep_until(deadline: Instant) -> Sleep {
 pub struct Sleep {
     /// When the sleep ends.
     deadline: Instant,
-    /// The armed timer, after the first `Pending` poll.
-    timer: Option<TimerKey>,
+    /// The armed timer, after the first `Pending` poll, and the waker it
+    /// will wake (kept to notice when a poll brings the same one).
+    timer: Option<(TimerKey, Waker)>,
 }
 // ANCHOR_END: sleep
 
@@ -76,7 +79,7 @@ impl Sleep {
     }
 
     fn disarm(&mut self) {
-        if let Some(key) = self.timer.take() {
+        if let Some((key, _)) = self.timer.take() {
             try_with_core(|core| core.disarm_timer(key));
         }
     }
@@ -93,17 +96,35 @@ impl Future for Sleep {
         let this = &mut *self;
         with_core(|core| {
             if core.now() >= this.deadline {
-                if let Some(key) = this.timer.take() {
+                if let Some((key, _)) = this.timer.take() {
                     core.disarm_timer(key);
                 }
                 return Poll::Ready(());
             }
-            let still_armed = match this.timer {
-                Some(key) => core.rearm_timer(key, cx.waker()),
+            // Polled again for the task the timer already wakes (a server
+            // connection waits on one idle timer before every request): skip
+            // the lookup in the loop's timer map, which was a few percent of
+            // a keep-alive request. The timer is surely still armed: the loop
+            // fires only timers whose deadline has passed, and the clock just
+            // said this one's has not.
+            if let Some((_, registered)) = &this.timer {
+                if registered.will_wake(cx.waker()) {
+                    return Poll::Pending;
+                }
+            }
+            let still_armed = match &mut this.timer {
+                Some((key, registered)) => {
+                    let armed = core.rearm_timer(*key, cx.waker());
+                    if armed {
+                        registered.clone_from(cx.waker());
+                    }
+                    armed
+                }
                 None => false,
             };
             if !still_armed {
-                this.timer = Some(core.arm_timer(this.deadline, cx.waker().clone()));
+                let waker = cx.waker().clone();
+                this.timer = Some((core.arm_timer(this.deadline, waker.clone()), waker));
             }
             Poll::Pending
         })
