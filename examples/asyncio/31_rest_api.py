@@ -60,7 +60,10 @@ async def add_book(request):
         book = await request.json()
     except json.JSONDecodeError as error:
         raise web.HTTPBadRequest(text=f"the request body is not valid JSON for this endpoint: {error}")
-    if not str(book.get("title", "")).strip():
+    # JSON that is not an object has no title either (serde's Value
+    # answers Null for a missing key; a Python list has no .get).
+    title = book.get("title") if isinstance(book, dict) else None
+    if not isinstance(title, str) or not title.strip():
         raise web.HTTPUnprocessableEntity(text='a book needs a non-empty "title"')
     library = request.app[LIBRARY]
     library["next_id"] += 1

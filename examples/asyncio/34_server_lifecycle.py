@@ -83,12 +83,12 @@ async def start_server(shutdown_timeout):
 class RawConnection:
     """One kept-alive connection: a request, an answer, again."""
 
+    def __init__(self, port, reader, writer):
+        self.port, self.reader, self.writer = port, reader, writer
+
     @classmethod
     async def connect(cls, port):
-        self = cls()
-        self.port = port
-        self.reader, self.writer = await asyncio.open_connection("127.0.0.1", port)
-        return self
+        return cls(port, *await asyncio.open_connection("127.0.0.1", port))
 
     async def send(self, path):
         """(status, headers, body) of one GET on this connection."""
