@@ -34,6 +34,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod asyncio_names;
 mod blocking;
 mod combine;
 mod context;
@@ -52,6 +53,9 @@ pub mod task;
 mod task_group;
 pub mod time;
 
+#[allow(deprecated)]
+#[doc(hidden)]
+pub use asyncio_names::{create_task, ensure_future, gather};
 pub use blocking::spawn_blocking;
 pub use combine::as_completed::{as_completed, AsCompleted};
 pub use combine::join::{join, join3, join_all, try_join_all};

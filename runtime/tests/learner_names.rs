@@ -113,3 +113,27 @@ fn misuse_panics_name_the_callers_line() {
     let (_, location) = panic_location(|| drop(aioli::spawn_blocking(|| ())));
     assert!(location.starts_with(file!()), "spawn_blocking outside a loop names {location}");
 }
+
+/// The hidden, deprecated asyncio names (runtime/src/asyncio_names.rs)
+/// compile, warn with the aioli name, and do exactly what it does.
+#[test]
+#[allow(deprecated)]
+fn the_deprecated_asyncio_names_forward_to_aioli() {
+    let runtime = aioli::Runtime::new().unwrap();
+    let total = runtime.run_until_complete(async {
+        let queue = aioli::sync::Queue::new(1);
+        queue.put_nowait(20).unwrap();
+        assert!(queue.put_nowait(99).is_err(), "a full queue refuses, as try_put does");
+        let first = queue.get_nowait().unwrap();
+        assert!(queue.get_nowait().is_err(), "an empty queue refuses, as try_get does");
+
+        let stuck = aioli::create_task(std::future::pending::<()>());
+        stuck.cancel();
+        assert!(stuck.await.unwrap_err().is_cancelled());
+
+        let second = aioli::ensure_future(async { 20 }).await.unwrap();
+        let rest: Vec<i32> = aioli::gather((0..2).map(|_| async { 1 })).await;
+        first + second + rest.iter().sum::<i32>()
+    });
+    assert_eq!(total, 42);
+}
