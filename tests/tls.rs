@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use aioli_http::client::Client;
 use aioli_http::tls::TlsFailure;
-use aioli_http::{testing, Server};
+use aioli_http::{testing, Server, ServerHandle};
 
 struct Certificates {
     ca_pem: String,
@@ -39,6 +39,15 @@ fn client_for(certs: &Certificates) -> Client {
         .build()
 }
 
+/// The testing app served over TLS with `certs`, on 127.0.0.1:0.
+async fn tls_testing_server(certs: &Certificates) -> ServerHandle {
+    Server::bind("127.0.0.1:0")
+        .tls(certs.cert_pem.as_bytes(), certs.key_pem.as_bytes())
+        .start(testing::app())
+        .await
+        .expect("start the TLS server")
+}
+
 /// Reads until the peer closes; true if it did within `limit`.
 fn closed_within(socket: &mut TcpStream, limit: Duration) -> bool {
     socket.set_read_timeout(Some(limit)).expect("read timeout");
@@ -59,11 +68,7 @@ fn closed_within(socket: &mut TcpStream, limit: Duration) -> bool {
 fn client_and_server_keep_alive_big_bodies_and_one_handshake() {
     let certs = certificates(&["127.0.0.1"]);
     aioli::run(async {
-        let server = Server::bind("127.0.0.1:0")
-            .tls(certs.cert_pem.as_bytes(), certs.key_pem.as_bytes())
-            .start(testing::app())
-            .await
-            .expect("start");
+        let server = tls_testing_server(&certs).await;
         assert!(server.is_tls());
         let base = format!("https://{}", server.local_addr());
         let client = client_for(&certs);
@@ -154,11 +159,7 @@ fn the_name_checked_is_the_one_in_the_url() {
     // if it resolves to the same address.
     let certs = certificates(&["127.0.0.1"]);
     aioli::run(async {
-        let server = Server::bind("127.0.0.1:0")
-            .tls(certs.cert_pem.as_bytes(), certs.key_pem.as_bytes())
-            .start(testing::app())
-            .await
-            .expect("start");
+        let server = tls_testing_server(&certs).await;
         let port = server.local_addr().port();
         let client = client_for(&certs);
         let error = client.get(format!("https://localhost:{port}/")).send().await.expect_err("wrong name");
@@ -181,11 +182,7 @@ fn http_and_https_to_one_port_never_share_a_pooled_connection() {
     // connection and succeed: plain HTTP inside TLS, or TLS skipped.
     let certs = certificates(&["127.0.0.1"]);
     aioli::run(async {
-        let tls_server = Server::bind("127.0.0.1:0")
-            .tls(certs.cert_pem.as_bytes(), certs.key_pem.as_bytes())
-            .start(testing::app())
-            .await
-            .expect("start the TLS server");
+        let tls_server = tls_testing_server(&certs).await;
         let plain_server = Server::bind("127.0.0.1:0").start(testing::app()).await.expect("start the plain server");
         let client = client_for(&certs);
 
@@ -226,11 +223,7 @@ fn bad_pem_is_reported_by_start() {
 fn wss_echo_over_the_tls_server() {
     let certs = certificates(&["127.0.0.1"]);
     aioli::run(async {
-        let server = Server::bind("127.0.0.1:0")
-            .tls(certs.cert_pem.as_bytes(), certs.key_pem.as_bytes())
-            .start(testing::app())
-            .await
-            .expect("start");
+        let server = tls_testing_server(&certs).await;
         let client = client_for(&certs);
         let url = format!("wss://{}/ws/echo", server.local_addr());
         let mut socket = client.ws_connect(&url).await.expect("wss handshake");

@@ -19,6 +19,8 @@ import time
 
 from aiohttp import web
 
+from raw_http import send
+
 # Ports are the OS's choice, different on every run.
 # twin: replace 127\.0\.0\.1:\d+ => 127.0.0.1:PORT
 # The header names each runtime's own example.
@@ -96,25 +98,6 @@ def make_app():
     app.router.add_get("/admin/stats", stats)
     app.router.add_get("/slow", slow)
     return app
-
-
-async def send(port, request):
-    """Writes one raw request, reads one answer: (status line, headers, body)."""
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    try:
-        writer.write(request.encode())
-        await writer.drain()
-        head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1")
-        status_line, *header_lines = head.rstrip("\r\n").split("\r\n")
-        headers = {}
-        for line in header_lines:
-            name, _, value = line.partition(":")
-            headers[name.strip().lower()] = value.strip()
-        body = await reader.readexactly(int(headers.get("content-length", "0")))
-        return status_line, headers, body.decode("utf-8", "replace")
-    finally:
-        writer.close()
-        await writer.wait_closed()
 
 
 def quoted(text):
